@@ -1,0 +1,51 @@
+# RED portal: `make run` serves the demo, `make test` runs the whole suite.
+# Both create .venv and install the Python and npm packages on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint worker beat messages clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run: setup
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) manage.py makemigrations --check --dry-run -v0 --settings=redportal.settings_test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+worker: setup
+	$(VENV)/bin/celery -A redportal worker -l info -Q $${CELERY_QUEUE:-redportal}
+
+beat: setup
+	$(VENV)/bin/celery -A redportal beat -l info
+
+messages: setup
+	for app in . organization consumers theft_cases ots_scheme payments dashboard; do \
+	  (cd $$app && ../$(PY) ../manage.py compilemessages -v0 2>/dev/null || \
+	   $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -v0); done
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

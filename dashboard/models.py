@@ -1,0 +1,1 @@
+"""Dashboard models: summary tables refreshed by Celery (see dashboard/services.py)."""

@@ -1,0 +1,23 @@
+"""Load (or update) the organisation tree from a CSV file, idempotently."""
+
+from pathlib import Path
+
+from organization.services import OrgTreeError, load_org_tree, read_tree_file
+from redportal.commands import CommandInputError, JsonCommand
+
+
+class Command(JsonCommand):
+    help = "Load the OrgUnit tree from a CSV (kind,code,parent_code,name_en,name_hi)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+
+    def handle(self, *args, path, **options):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandInputError(f"no such file: {path}")
+        try:
+            counts = load_org_tree(rows=read_tree_file(file))
+        except OrgTreeError as exc:
+            raise CommandInputError(str(exc)) from exc
+        self.emit(counts)

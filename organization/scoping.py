@@ -1,0 +1,71 @@
+"""Jurisdiction, expressed once (DESIGN §2, §7).
+
+Every staff read of a scoped model goes through :func:`visible_to`. A user
+sees the rows of their own unit and of every unit below it; another unit's
+row is filtered out, so a view answers 404 for it exactly as for a missing
+one. Scoped models name the foreign key to their sub-division in
+``JURISDICTION_FIELD`` (default ``"sub_division"``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+
+from organization.models import OrgUnit, UnitKind
+
+
+def user_unit(user) -> OrgUnit | None:
+    """Return the unit a staff user works in, or None for a non-staff user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.unit if profile is not None else None
+
+
+def sees_everything(user) -> bool:
+    """Superusers see the whole discom (they administer it)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def unit_path_prefix(user) -> str | None:
+    """Return the path prefix of the user's jurisdiction; "" means everything."""
+    if sees_everything(user):
+        return ""
+    unit = user_unit(user)
+    return unit.path if unit is not None else None
+
+
+def visible_to(user, queryset: QuerySet, *, field: str | None = None) -> QuerySet:
+    """Narrow ``queryset`` to the rows inside ``user``'s jurisdiction.
+
+    ``field`` is the lookup to the row's sub-division (``OrgUnit``); by default
+    the model's ``JURISDICTION_FIELD`` attribute, or ``"sub_division"``. For
+    ``OrgUnit`` itself the unit's own path is used.
+    """
+    prefix = unit_path_prefix(user)
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    model: type[Model] = queryset.model
+    if model is OrgUnit:
+        return queryset.filter(path__startswith=prefix)
+    lookup = field or getattr(model, "JURISDICTION_FIELD", "sub_division")
+    return queryset.filter(**{f"{lookup}__path__startswith": prefix})
+
+
+def units_visible_to(user, *, kind: str | None = None) -> QuerySet:
+    """Return the org units inside the user's jurisdiction (for choices)."""
+    units = visible_to(user, OrgUnit.objects.all())
+    if kind:
+        units = units.filter(kind=kind)
+    return units
+
+
+def sub_divisions_visible_to(user) -> QuerySet:
+    return units_visible_to(user, kind=UnitKind.SUB_DIVISION)
+
+
+def is_staff_user(user) -> bool:
+    """Return True for a logged-in officer with a profile, or a superuser."""
+    return sees_everything(user) or user_unit(user) is not None

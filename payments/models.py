@@ -1,0 +1,101 @@
+"""The payment ledger: online gateway payments and counter receipts.
+
+A payment moves initiated → pending → success / failed / expired, only on a
+verified gateway callback or a status query (or a counter receipt entered by
+staff). ``PaymentEvent`` rows are appended, never changed: the ledger.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PaymentPurpose(models.TextChoices):
+    REGISTRATION_FEE = "registration_fee", _("Registration fee")
+    BALANCE = "balance", _("Balance")
+
+
+class PaymentStatus(models.TextChoices):
+    INITIATED = "initiated", _("Initiated")
+    PENDING = "pending", _("Pending")
+    SUCCESS = "success", _("Successful")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class PaymentMode(models.TextChoices):
+    ONLINE = "online", _("Online")
+    CASH = "cash", _("Cash")
+    CHEQUE = "cheque", _("Cheque")
+    DD = "dd", _("Demand draft")
+
+
+class Payment(models.Model):
+    JURISDICTION_FIELD = "sub_division"
+
+    order_id = models.CharField(max_length=40, unique=True)
+    registration = models.ForeignKey(
+        "ots_scheme.Registration", on_delete=models.PROTECT, related_name="payments"
+    )
+    sub_division = models.ForeignKey(
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="payments"
+    )
+    purpose = models.CharField(_("for"), max_length=20, choices=PaymentPurpose.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices,
+        default=PaymentStatus.INITIATED,
+    )
+    mode = models.CharField(
+        _("mode"), max_length=8, choices=PaymentMode.choices, default=PaymentMode.ONLINE
+    )
+    gateway = models.CharField(max_length=32, blank=True)
+    gateway_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        constraints = [
+            # A callback delivered twice credits once (DESIGN §7).
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_reference"],
+                condition=~Q(gateway_reference=""),
+                name="payment_gateway_reference_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.order_id} {self.amount} {self.status}"
+
+
+class PaymentEvent(models.Model):
+    """An append-only record of everything heard about a payment."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32)
+    status_before = models.CharField(max_length=10, blank=True)
+    status_after = models.CharField(max_length=10, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.payment.order_id} {self.kind}"

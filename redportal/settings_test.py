@@ -1,0 +1,30 @@
+"""Settings for the test suite: the real settings, made fast and predictable.
+
+The database and broker still come from the environment (SQLite by default;
+PostgreSQL + Redis when DATABASE_URL / CELERY_BROKER_URL are set).
+"""
+
+import os
+
+from redportal.settings import *  # noqa: F403
+from redportal.settings import CELERY_BROKER_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Browser tests talk plain HTTP to the live server.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+# Tasks run in-process unless a test asks for the real worker
+# (the `celery_worker` fixture in conftest.py switches this off).
+CELERY_TASK_ALWAYS_EAGER = True
+# One queue per test run, so parallel runs on one Redis never steal each
+# other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE") or f"redportal-test-{os.getpid()}"
+TEST_BROKER_URL = CELERY_BROKER_URL
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", f"/tmp/redportal-test-media-{os.getpid()}"))  # noqa: F405, S108
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,30 @@
+"""URL map of the portal (DESIGN §3). Each app owns its own urls module."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from redportal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    # Public consumer pages under /ots/.
+    path("", include("ots_scheme.urls")),
+    path("", include("consumers.urls")),
+    path("", include("payments.urls")),
+    # Staff pages under /staff/.
+    path("", include("theft_cases.urls")),
+    path("", include("theft_cases.action_urls")),
+    path("", include("ots_scheme.staff_urls")),
+    path("", include("dashboard.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

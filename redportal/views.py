@@ -1,0 +1,50 @@
+"""Pages that belong to no single app: home, health, staff landing page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from organization.scoping import is_staff_user, user_unit
+from ots_scheme.queries import phase_on, schemes_with_phases
+from redportal import health
+from redportal.money import today_ist
+
+
+@require_GET
+def home(request):
+    """Explain the scheme: phases, the current one and the days left in it."""
+    today = today_ist()
+    schemes = []
+    for scheme in schemes_with_phases():
+        current = phase_on(scheme, today)
+        schemes.append(
+            {
+                "scheme": scheme,
+                "phases": list(scheme.phases.all()),
+                "current": current,
+                "days_left": (current.ends_on - today).days + 1 if current else None,
+                "closed": bool(scheme.closes_on and scheme.closes_on < today),
+                "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
+            }
+        )
+    return render(request, "home.html", {"schemes": schemes, "today": today})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Answer 200 when the database and the broker (if configured) answer."""
+    problems = health.problems()
+    if problems:
+        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def staff_home(request):
+    """Land an officer on their work: links into their jurisdiction."""
+    if not is_staff_user(request.user):
+        raise Http404
+    return render(request, "staff_home.html", {"unit": user_unit(request.user)})

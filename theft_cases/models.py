@@ -1,0 +1,250 @@
+"""Theft cases fed by JE/SDO, their bulk imports, and action against defaulters.
+
+Lifecycle (DESIGN §4.3): fed → registered → settled; or fed → flagged →
+action_taken (→ registered if they register after all).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Category(models.TextChoices):
+    LMV1 = "LMV-1", _("LMV-1 Domestic")
+    LMV2 = "LMV-2", _("LMV-2 Non-domestic / commercial")
+    LMV3 = "LMV-3", _("LMV-3 Public lamps")
+    LMV4 = "LMV-4", _("LMV-4 Institutions")
+    LMV5 = "LMV-5", _("LMV-5 Private tubewells")
+    LMV6 = "LMV-6", _("LMV-6 Small and medium power")
+    LMV7 = "LMV-7", _("LMV-7 Public water works")
+    LMV8 = "LMV-8", _("LMV-8 State tubewells")
+    LMV9 = "LMV-9", _("LMV-9 Temporary supply")
+    LMV10 = "LMV-10", _("LMV-10 Departmental")
+    HV1 = "HV-1", _("HV-1")
+    HV2 = "HV-2", _("HV-2 Large and heavy power")
+    HV3 = "HV-3", _("HV-3")
+    HV4 = "HV-4", _("HV-4")
+    NC = "NC", _("No connection (direct theft)")
+
+
+class TheftType(models.TextChoices):
+    DIRECT = "direct", _("Direct / katiya")
+    BYPASS = "bypass", _("Meter bypass")
+    TAMPERING = "tampering", _("Meter tampering")
+    UNAUTHORISED_USE = "unauthorised_use", _("Unauthorised use")
+    OTHER = "other", _("Other")
+
+
+class CaseStatus(models.TextChoices):
+    FED = "fed", _("Fed")
+    REGISTERED = "registered", _("Registered")
+    SETTLED = "settled", _("Settled")
+    FLAGGED = "flagged", _("Flagged")
+    ACTION_TAKEN = "action_taken", _("Action taken")
+
+
+class TheftCase(models.Model):
+    JURISDICTION_FIELD = "sub_division"
+
+    case_number = models.CharField(_("case number"), max_length=40, unique=True)
+    detection_date = models.DateField(_("detection date"), db_index=True)
+    consumer = models.ForeignKey(
+        "consumers.Consumer", on_delete=models.PROTECT, related_name="cases"
+    )
+    sub_division = models.ForeignKey(
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="theft_cases",
+        verbose_name=_("sub-division"),
+    )
+    category = models.CharField(_("category"), max_length=8, choices=Category.choices)
+    theft_type = models.CharField(_("theft type"), max_length=20, choices=TheftType.choices)
+    load_kw = models.DecimalField(
+        _("load (kW)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    fir_number = models.CharField(_("FIR number"), max_length=60, blank=True)
+    police_station = models.CharField(_("police station"), max_length=120, blank=True)
+    assessment_amount = models.DecimalField(_("assessment (₹)"), **MONEY)
+    compounding_fee = models.DecimalField(_("compounding fee (₹)"), default=0, **MONEY)
+    deposited_amount = models.DecimalField(_("deposited (₹)"), default=0, **MONEY)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.FED
+    )
+    fed_at = models.DateTimeField(_("fed at"), db_index=True)
+    fed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("theft case")
+        verbose_name_plural = _("theft cases")
+        ordering = ["-detection_date", "case_number"]
+        indexes = [
+            models.Index(fields=["sub_division", "status"]),
+            models.Index(fields=["status", "detection_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(assessment_amount__gte=0)
+                & models.Q(compounding_fee__gte=0)
+                & models.Q(deposited_amount__gte=0),
+                name="theftcase_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.case_number
+
+    def get_absolute_url(self):
+        # Case numbers may hold "/", "-" and spaces: the path converter keeps them.
+        return reverse("theft_cases:detail", kwargs={"case_number": self.case_number})
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATING = "validating", _("Validating")
+    PREVIEWED = "previewed", _("Ready to apply")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CaseImport(models.Model):
+    """One uploaded division list (DESIGN §5): file, preview, outcome, error report."""
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    rejected_rows = models.JSONField(default=list, blank=True)
+    error_report = models.FileField(upload_to="imports/reports/%Y/%m/", blank=True)
+    message = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class ClosedReason(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    SETTLED = "settled", _("Settled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ActionItem(models.Model):
+    """Work on one flagged defaulter, assigned to the case's sub-division (§4.4)."""
+
+    JURISDICTION_FIELD = "sub_division"
+
+    case = models.ForeignKey(TheftCase, on_delete=models.PROTECT, related_name="action_items")
+    scheme = models.ForeignKey(
+        "ots_scheme.Scheme", on_delete=models.PROTECT, related_name="action_items"
+    )
+    sub_division = models.ForeignKey(
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="action_items"
+    )
+    reason = models.CharField(
+        max_length=16,
+        choices=[("unregistered", _("Not registered")), ("lapsed", _("Registration lapsed"))],
+    )
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField(_("due date"))
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=12, choices=ClosedReason.choices, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        constraints = [
+            # The sweep is idempotent: at most one open item per case.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=~models.Q(status="closed"),
+                name="one_open_action_item_per_case",
+            ),
+        ]
+        indexes = [models.Index(fields=["sub_division", "status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.case} ({self.get_status_display()})"
+
+
+class ActionKind(models.TextChoices):
+    NOTICE = "notice", _("Notice served")
+    CALL = "call", _("Reminder call")
+    DISCONNECTION = "disconnection", _("Disconnection")
+    RC = "rc", _("Recovery certificate sent to tehsil")
+    FIR = "fir", _("FIR follow-up")
+    NOT_TRACEABLE = "not_traceable", _("Person not traceable")
+
+
+class ActionRecord(models.Model):
+    """What an officer did about an action item (date, officer, remarks)."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(_("action"), max_length=16, choices=ActionKind.choices)
+    done_on = models.DateField(_("date"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-done_on", "-created_at"]
+        verbose_name = _("action record")
+        verbose_name_plural = _("action records")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.done_on}"
+
+
+class Reminder(models.Model):
+    """A reminder SMS sent for a case in a phase (at most one per phase and kind)."""
+
+    case = models.ForeignKey(TheftCase, on_delete=models.CASCADE, related_name="reminders")
+    phase = models.ForeignKey("ots_scheme.Phase", on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "phase", "days_before"], name="one_reminder_per_phase_kind"
+            )
+        ]

@@ -1,0 +1,41 @@
+"""Fill Hindi translations into a .po file and compile it (developer tool).
+
+Usage: python tools/po_fill.py PO_FILE TRANSLATIONS.json
+The JSON maps each English msgid to its Hindi text. Entries already
+translated are kept unless the JSON gives a new text; fuzzy flags are
+cleared for filled entries. Writes the .po and the compiled .mo beside it,
+so a fresh machine shows Hindi without gettext tools.
+"""
+
+import json
+import sys
+
+import polib
+
+
+def main(po_path: str, json_path: str) -> None:
+    with open(json_path, encoding="utf-8") as handle:
+        texts = json.load(handle)
+    catalog = polib.pofile(po_path)
+    missing = []
+    for entry in catalog:
+        if entry.msgid in texts:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: texts[entry.msgid], 1: texts[entry.msgid]}
+            else:
+                entry.msgstr = texts[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        elif not entry.translated():
+            missing.append(entry.msgid)
+    catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    catalog.metadata["Language"] = "hi"
+    catalog.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    catalog.save(po_path)
+    catalog.save_as_mofile(po_path[:-3] + ".mo")
+    for msgid in missing:
+        print("untranslated:", msgid.replace("\n", " ")[:100])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
