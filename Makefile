@@ -42,10 +42,14 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A redportal beat -l info
 
+# One Hindi catalogue (locale/hi) built from every source, filled from
+# tools/translations/*.json and compiled; the .mo is committed.
 messages: setup
-	for app in . organization consumers theft_cases ots_scheme payments dashboard; do \
-	  (cd $$app && ../$(PY) ../manage.py compilemessages -v0 2>/dev/null || \
-	   $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -v0); done
+	flock /tmp/redportal-messages.lock sh -c '\
+	  $(PY) manage.py makemessages -l hi -v0 --no-obsolete \
+	    --ignore=node_modules --ignore=.venv --ignore=tests --ignore=bench \
+	    --ignore=staticfiles --ignore=tools --ignore=media && \
+	  $(PY) tools/po_fill.py locale/hi/LC_MESSAGES/django.po tools/translations/*.json'
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

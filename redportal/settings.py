@@ -237,3 +237,5 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+from redportal.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402

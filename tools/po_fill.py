@@ -1,7 +1,7 @@
 """Fill Hindi translations into a .po file and compile it (developer tool).
 
-Usage: python tools/po_fill.py PO_FILE TRANSLATIONS.json
-The JSON maps each English msgid to its Hindi text. Entries already
+Usage: python tools/po_fill.py PO_FILE TRANSLATIONS.json [MORE.json ...]
+Each JSON maps each English msgid to its Hindi text. Entries already
 translated are kept unless the JSON gives a new text; fuzzy flags are
 cleared for filled entries. Writes the .po and the compiled .mo beside it,
 so a fresh machine shows Hindi without gettext tools.
@@ -13,9 +13,11 @@ import sys
 import polib
 
 
-def main(po_path: str, json_path: str) -> None:
-    with open(json_path, encoding="utf-8") as handle:
-        texts = json.load(handle)
+def main(po_path: str, *json_paths: str) -> None:
+    texts: dict[str, str] = {}
+    for json_path in json_paths:
+        with open(json_path, encoding="utf-8") as handle:
+            texts.update(json.load(handle))
     catalog = polib.pofile(po_path)
     missing = []
     for entry in catalog:
@@ -38,4 +40,4 @@ def main(po_path: str, json_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], *sys.argv[2:])

@@ -1,0 +1,51 @@
+"""Every periodic job of the portal, declared in one place (STYLE.md).
+
+Loaded into Celery's ``beat_schedule``; django-celery-beat copies the entries
+into its database tables when beat starts, where an administrator can change
+the times in the admin. Times are Asia/Kolkata (CELERY_TIMEZONE).
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # Registrations whose balance deadline passed unpaid lapse (DESIGN §4.3),
+    # before the flagging sweep so their cases are flagged the same night.
+    "lapse-overdue-registrations": {
+        "task": "theft_cases.tasks.lapse_overdue_registrations",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    # The flagging sweep of unregistered defaulters (DESIGN §4.4).
+    "flag-defaulters-nightly": {
+        "task": "theft_cases.tasks.flag_defaulters",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "escalate-overdue-actions": {
+        "task": "theft_cases.tasks.escalate_overdue_actions",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # Reminder SMS 7 and 2 days before the current phase ends.
+    "send-phase-reminders": {
+        "task": "theft_cases.tasks.send_phase_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    # Unpaid `submitted` registrations expire after 48 hours.
+    "expire-unpaid-registrations": {
+        "task": "ots_scheme.tasks.expire_unpaid_registrations",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Payments pending for more than 15 minutes are settled by status query.
+    "reconcile-pending-payments": {
+        "task": "payments.tasks.reconcile_pending_payments",
+        "schedule": crontab(minute="*/15"),
+    },
+    # The whole day's payments are checked once more at night.
+    "reconcile-days-payments": {
+        "task": "payments.tasks.reconcile_days_payments",
+        "schedule": crontab(hour=23, minute=45),
+    },
+    # Dashboard and /progress/ summary figures.
+    "refresh-dashboard-summary": {
+        "task": "dashboard.tasks.refresh_dashboard_summary",
+        "schedule": crontab(minute="*/10"),
+    },
+}
