@@ -238,4 +238,4 @@ LOGGING = {
 }
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
-from redportal.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
+from redportal.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402, F401
