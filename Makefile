@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint worker beat messages clean
+.PHONY: setup run test lint worker beat messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -50,6 +50,11 @@ messages: setup
 	    --ignore=node_modules --ignore=.venv --ignore=tests --ignore=bench \
 	    --ignore=staticfiles --ignore=tools --ignore=media && \
 	  $(PY) tools/po_fill.py locale/hi/LC_MESSAGES/django.po tools/translations/*.json'
+
+# Every bench/bench_*.py on PostgreSQL + Redis, one table, bench/results.json.
+# Heavy: runs under the shared bench lock (contributing.md).
+bench: setup
+	flock /tmp/redportal-bench.lock bench/run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
