@@ -9,3 +9,11 @@ from celery import shared_task  # noqa: F401
 
 
 # --- Registration lifecycle: expiry (ots_scheme/registrations.py) ---
+
+
+@shared_task(name="ots_scheme.tasks.expire_unpaid_registrations")
+def expire_unpaid_registrations() -> int:
+    """Expire registrations left unpaid 48 hours (idempotent by status)."""
+    from ots_scheme import registrations
+
+    return registrations.expire_unpaid_registrations()
