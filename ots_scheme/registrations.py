@@ -21,7 +21,9 @@ ledger and
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -42,6 +44,7 @@ from ots_scheme.models import (
 from redportal.money import format_inr, ist_date, today_ist
 from theft_cases.models import CaseStatus, TheftCase
 
+logger = logging.getLogger(__name__)
 UNPAID_VALID_FOR = dt.timedelta(hours=48)
 MOBILE_RE = re.compile(r"^[6-9]\d{9}$")
 FEE_PAID_STATUSES = [
@@ -183,10 +186,9 @@ def create_registration(
     )
     on = on or today_ist()
     quote = check_case_can_register(case=case, scheme=scheme, on=on)
-    now = timezone.now()
     registration = Registration(
         # Unique placeholder until the row id gives the real number.
-        registration_number=f"NEW-{now.timestamp():.6f}"[:24],
+        registration_number=f"NEW-{uuid.uuid4().hex}"[:24],
         case=case,
         scheme=scheme,
         sub_division=case.sub_division,
@@ -201,18 +203,18 @@ def create_registration(
         declaration_accepted=True,
         identity_check_required=identity_check_required,
         assisted_by=assisted_by,
-        expires_at=now + UNPAID_VALID_FOR,
     )
-    from ots_scheme import services
-
-    services.apply_quote(registration=registration, quote=quote, on=on)
     try:
         with transaction.atomic():
             registration.save()
     except IntegrityError as err:
         # Another request won the race past the lock (e.g. SQLite): one stays.
         raise _already_registered() from err
+    from ots_scheme import services
+
+    services.apply_quote(registration=registration, quote=quote, on=on)
     registration.registration_number = registration_number_for(registration)
+    registration.expires_at = registration.created_at + UNPAID_VALID_FOR
     if id_document is not None:
         registration.id_document.save(_upload_name(id_document, "id"), id_document, save=False)
     if consent_document is not None:
@@ -259,13 +261,19 @@ def _mark_case(case: TheftCase, status: str) -> None:
 
 def _fee_paid(registration: Registration, payment) -> None:
     from ots_scheme import services
+    from ots_scheme.settlement import QuoteError
     from theft_cases.actions import close_open_items
 
     registration.status = RegistrationStatus.FEE_PAID
     registration.fee_paid_at = payment.paid_at
     registration.expires_at = None
     registration.save()
-    services.freeze_settlement(registration=registration, paid_at=payment.paid_at)
+    try:
+        services.freeze_settlement(registration=registration, paid_at=payment.paid_at)
+    except QuoteError:
+        # Neither the payment date nor the registration date is open any more;
+        # the money is kept and the stored quote stands until staff recompute.
+        logger.warning("registration %s: settlement not frozen", registration.pk)
     registration.refresh_from_db()
     case = TheftCase.objects.select_for_update().get(pk=registration.case_id)
     close_open_items(case=case)
