@@ -1,0 +1,454 @@
+"""Bulk import of division lists (DESIGN §5): read, validate, preview, apply.
+
+The file is streamed (csv with ``utf-8-sig``; openpyxl in read-only mode) and
+handled in chunks, so memory does not grow with the file: each chunk is
+parsed by :mod:`theft_cases.rows`, checked against the database with one
+query, and — when applying — written with simple_history's bulk helpers so
+every created or changed case is in its history. Rejected rows stream to the
+error report; only the first :data:`INLINE_REJECTED_LIMIT` are kept inline.
+
+The preview and the apply run the same pipeline; the apply runs it again
+inside one transaction (the caller's ``transaction.atomic``) so the outcome
+reflects the database at the moment of applying.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from consumers.models import Consumer
+from organization.models import OrgUnit, UnitKind
+from organization.scoping import unit_path_prefix
+from redportal.exports import safe_cell
+from theft_cases.models import CaseStatus, TheftCase
+from theft_cases.rows import REQUIRED_COLUMNS, CaseRow, cell_text, is_blank_row, parse_row
+
+CHUNK_SIZE = 2000
+INLINE_REJECTED_LIMIT = 500
+SNIFF_BYTES = 64 * 1024
+XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+CASE_FIELDS = (
+    "detection_date", "sub_division_id", "category", "theft_type", "load_kw", "fir_number",
+    "police_station", "assessment_amount", "compounding_fee", "deposited_amount",
+)
+CONSUMER_FIELDS = ("name", "father_or_husband_name", "address", "mobile", "account_number")
+MONEY_FIELDS = ("assessment_amount", "compounding_fee", "deposited_amount")
+
+REASONS = {
+    "required": _("required, but empty"),
+    "too_long": _("too long"),
+    "bad_date": _("not a date (use DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD)"),
+    "future_date": _("detection date is in the future"),
+    "too_recent": _("detected less than one calendar month ago: cannot be fed yet"),
+    "bad_account_number": _("account number must be 10 to 12 digits"),
+    "bad_mobile": _("mobile must be 10 digits starting with 6, 7, 8 or 9"),
+    "bad_category": _("unknown category (LMV-1 … LMV-10, HV-1 … HV-4, NC)"),
+    "bad_theft_type": _(
+        "unknown theft type (direct, bypass, tampering, unauthorised_use, other)"
+    ),
+    "bad_load": _("load must be a number with at most two decimals"),
+    "negative_load": _("load cannot be negative"),
+    "bad_amount": _("not an amount in rupees"),
+    "negative_amount": _("amount cannot be negative"),
+    "amount_too_large": _("amount too large"),
+    "unknown_sub_division": _("no sub-division has this code"),
+    "outside_jurisdiction": _("this sub-division is outside your jurisdiction"),
+    "case_outside_jurisdiction": _(
+        "a case with this number exists outside your jurisdiction"
+    ),
+    "duplicate_in_file": _("case number repeated in this file (the first copy counts)"),
+}
+
+FILE_PROBLEMS = {
+    "not_csv_xlsx": _("The file is not a CSV (UTF-8 text) or an XLSX workbook."),
+    "not_utf8": _("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again."),
+    "too_large": _("The file is too large (limit %(limit)s MB)."),
+    "empty": _("The file is empty: it needs a header row."),
+    "missing_columns": _("Required columns missing: %(columns)s."),
+    "unreadable": _("The file could not be read: %(detail)s"),
+    "no_jurisdiction": _("Only staff with a jurisdiction can import cases."),
+}
+
+
+def reason_text(code: str) -> str:
+    """Return the reason for a rejection code in the active language."""
+    return str(REASONS.get(code, code))
+
+
+class ImportFileError(Exception):
+    """The whole file is refused; nothing is written."""
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    def message(self) -> str:
+        text = str(FILE_PROBLEMS[code_or_unreadable(self.code)])
+        return text % self.params if self.params else text
+
+
+def code_or_unreadable(code: str) -> str:
+    return code if code in FILE_PROBLEMS else "unreadable"
+
+
+# --- Reading -----------------------------------------------------------------------
+
+
+def detect_format(handle: IO[bytes]) -> str:
+    """Return "csv" or "xlsx" judged by content, not by name; else refuse."""
+    handle.seek(0)
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    if not head:
+        raise ImportFileError("empty")
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(handle).namelist())
+        except zipfile.BadZipFile as exc:
+            raise ImportFileError("not_csv_xlsx") from exc
+        finally:
+            handle.seek(0)
+        if all(part in names for part in XLSX_PARTS):
+            return "xlsx"
+        raise ImportFileError("not_csv_xlsx")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(head, final=len(head) < SNIFF_BYTES)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("not_csv_xlsx") from exc
+    if "\x00" in text:
+        raise ImportFileError("not_csv_xlsx")
+    return "csv"
+
+
+@dataclass
+class Sheet:
+    """The rows of an uploaded file: header plus ``(line, raw dict)`` pairs."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, dict]]
+    close: Callable[[], None]
+
+
+def _header(cells) -> list[str]:
+    return [str(c).strip().lstrip("\ufeff").lower() if c is not None else "" for c in cells]
+
+
+def _pairs(header: list[str], numbered_cells) -> Iterator[tuple[int, dict]]:
+    width = len(header)
+    for line, cells in numbered_cells:
+        cells = list(cells)[:width]
+        cells += [None] * (width - len(cells))
+        raw = {name: value for name, value in zip(header, cells, strict=True) if name}
+        if not is_blank_row(raw):
+            yield line, raw
+
+
+def open_sheet(handle: IO[bytes]) -> Sheet:
+    """Open a CSV or XLSX file (by content) and check its header (DESIGN §5)."""
+    kind = detect_format(handle)
+    if kind == "csv":
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text)
+        try:
+            first = next(reader, None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ImportFileError("not_utf8") from exc
+        numbered = ((n, cells) for n, cells in enumerate(reader, start=2))
+        close = text.detach
+    else:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=False)
+            worksheet = workbook.worksheets[0]
+            values = worksheet.iter_rows(values_only=True)
+            first = next(values, None)
+        except Exception as exc:  # openpyxl raises many kinds on a broken file
+            raise ImportFileError("unreadable", detail=exc.__class__.__name__) from exc
+        numbered = ((n, cells) for n, cells in enumerate(values, start=2))
+        close = workbook.close
+    if first is None:
+        close()
+        raise ImportFileError("empty")
+    header = _header(first)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        close()
+        raise ImportFileError("missing_columns", columns=", ".join(missing))
+    # A repeated header name keeps its first column.
+    header = [name if name not in header[:i] else "" for i, name in enumerate(header)]
+    return Sheet(header=header, rows=_pairs(header, numbered), close=close)
+
+
+def check_file(handle: IO[bytes]) -> None:
+    """Refuse a file that is not CSV/XLSX or lacks required columns."""
+    sheet = open_sheet(handle)
+    try:
+        # Reading one data row catches a CSV that stops being UTF-8 early.
+        next(sheet.rows, None)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("not_utf8") from exc
+    finally:
+        sheet.close()
+        handle.seek(0)
+
+
+def count_rows(handle: IO[bytes]) -> int:
+    """Return the number of non-blank data rows (for the progress bar)."""
+    sheet = open_sheet(handle)
+    try:
+        return sum(1 for _ in sheet.rows)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("not_utf8") from exc
+    finally:
+        sheet.close()
+        handle.seek(0)
+
+
+# --- Validating and applying -------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    processed: int = 0
+    rejected_rows: list[dict] = field(default_factory=list)
+    changed_money_case_ids: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        return {
+            "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged, "rejected": self.rejected,
+        }
+
+
+class ErrorReport:
+    """CSV of rejected rows: the original row plus line, column and reason."""
+
+    def __init__(self, stream: IO[str], header: list[str]):
+        self.columns = [c for c in header if c]
+        self.writer = csv.writer(stream)
+        stream.write("\ufeff")
+        self.writer.writerow(["line", "column", "reason", *self.columns])
+
+    def add(self, line: int, columns: list[str], codes: list[str], raw: dict) -> None:
+        self.writer.writerow([
+            line, ", ".join(columns), "; ".join(reason_text(c) for c in codes),
+            *(safe_cell(cell_text(raw.get(c))) for c in self.columns),
+        ])
+
+
+def rejection_entry(line: int, columns: list[str], codes: list[str], case_number: str) -> dict:
+    return {"line": line, "columns": columns, "codes": codes, "case_number": case_number}
+
+
+def describe_rejection(entry: dict) -> dict:
+    """Return ``{"line", "column", "reason"}`` in the active language."""
+    return {
+        "line": entry["line"],
+        "column": ", ".join(entry["columns"]),
+        "reason": "; ".join(reason_text(code) for code in entry["codes"]),
+    }
+
+
+class _Run:
+    def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
+                 change_reason: str):
+        prefix = unit_path_prefix(user)
+        if prefix is None:
+            raise ImportFileError("no_jurisdiction")
+        self.user = user
+        self.prefix = prefix
+        self.today = today
+        self.apply = apply
+        self.report = report
+        self.change_reason = change_reason
+        self.seen: dict[str, int] = {}
+        self.sub_divisions = {
+            code: (pk, path) for code, pk, path in OrgUnit.objects.filter(
+                kind=UnitKind.SUB_DIVISION
+            ).values_list("code", "pk", "path")
+        }
+        self.outcome = Outcome()
+
+    def reject(self, line: int, raw: dict, columns: list[str], codes: list[str]) -> None:
+        self.outcome.rejected += 1
+        if len(self.outcome.rejected_rows) < INLINE_REJECTED_LIMIT:
+            case_number = str(raw.get("case_number") or "").strip()
+            self.outcome.rejected_rows.append(
+                rejection_entry(line, columns, codes, case_number)
+            )
+        if self.report is not None:
+            self.report.add(line, columns, codes, raw)
+
+    def chunk(self, pairs: list[tuple[int, dict]]) -> None:
+        valid: list[tuple[int, dict, CaseRow]] = []
+        for line, raw in pairs:
+            result = parse_row(raw, today=self.today)
+            case_number = str(raw.get("case_number") or "").strip()
+            first_line = self.seen.setdefault(case_number, line) if case_number else line
+            if first_line != line:
+                self.reject(line, raw, ["case_number"], ["duplicate_in_file"])
+                continue
+            if isinstance(result, list):
+                self.reject(line, raw, [e.column for e in result], [e.reason for e in result])
+                continue
+            unit = self.sub_divisions.get(result.sub_division_code)
+            if unit is None:
+                self.reject(line, raw, ["sub_division_code"], ["unknown_sub_division"])
+                continue
+            if not unit[1].startswith(self.prefix):
+                self.reject(line, raw, ["sub_division_code"], ["outside_jurisdiction"])
+                continue
+            valid.append((line, raw, result))
+        existing = TheftCase.objects.select_related("consumer", "sub_division").filter(
+            case_number__in=[row.case_number for _, _, row in valid]
+        )
+        if self.apply:
+            existing = existing.select_for_update()
+        by_number = {case.case_number: case for case in existing}
+        new_rows: list[CaseRow] = []
+        changed: list[tuple[TheftCase, bool, bool]] = []
+        for line, raw, row in valid:
+            case = by_number.get(row.case_number)
+            if case is None:
+                new_rows.append(row)
+                continue
+            if not case.sub_division.path.startswith(self.prefix):
+                self.reject(line, raw, ["case_number"], ["case_outside_jurisdiction"])
+                continue
+            case_changed, money_changed = _assign_case(case, row, self.sub_divisions)
+            person_changed = _assign_consumer(case.consumer, row)
+            if case_changed or person_changed:
+                changed.append((case, person_changed, money_changed))
+            else:
+                self.outcome.unchanged += 1
+        self.outcome.created += len(new_rows)
+        self.outcome.updated += len(changed)
+        if self.apply:
+            self._create(new_rows)
+            self._update(changed)
+
+    def _create(self, rows: list[CaseRow]) -> None:
+        if not rows:
+            return
+        consumers = bulk_create_with_history(
+            [_new_consumer(row) for row in rows], Consumer,
+            default_user=self.user, default_change_reason=self.change_reason,
+        )
+        now = timezone.now()
+        cases = [
+            TheftCase(
+                case_number=row.case_number, consumer=consumer,
+                sub_division_id=self.sub_divisions[row.sub_division_code][0],
+                status=CaseStatus.FED, fed_at=now, fed_by=self.user,
+                **{name: getattr(row, name) for name in CASE_FIELDS
+                   if name != "sub_division_id"},
+            )
+            for row, consumer in zip(rows, consumers, strict=True)
+        ]
+        bulk_create_with_history(
+            cases, TheftCase, default_user=self.user,
+            default_change_reason=self.change_reason,
+        )
+
+    def _update(self, changed: list[tuple[TheftCase, bool, bool]]) -> None:
+        if not changed:
+            return
+        now = timezone.now()
+        for case, _person, _money in changed:
+            case.updated_at = now
+        bulk_update_with_history(
+            [case for case, _, _ in changed], TheftCase,
+            fields=[*CASE_FIELDS, "updated_at"], default_user=self.user,
+            default_change_reason=self.change_reason,
+        )
+        people = [case.consumer for case, person, _ in changed if person]
+        for consumer in people:
+            consumer.updated_at = now
+        if people:
+            bulk_update_with_history(
+                people, Consumer, fields=[*CONSUMER_FIELDS, "updated_at"],
+                default_user=self.user, default_change_reason=self.change_reason,
+            )
+        self.outcome.changed_money_case_ids.extend(
+            case.pk for case, _, money in changed if money
+        )
+
+
+def _new_consumer(row: CaseRow) -> Consumer:
+    return Consumer(**{name: getattr(row, name) for name in CONSUMER_FIELDS})
+
+
+def _assign_case(case: TheftCase, row: CaseRow, sub_divisions) -> tuple[bool, bool]:
+    """Copy the row onto the case; return (anything changed, money changed)."""
+    changed = money = False
+    for name in CASE_FIELDS:
+        value = sub_divisions[row.sub_division_code][0] if name == "sub_division_id" \
+            else getattr(row, name)
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed = True
+            money = money or name in MONEY_FIELDS
+    return changed, money
+
+
+def _assign_consumer(consumer: Consumer, row: CaseRow) -> bool:
+    changed = False
+    for name in CONSUMER_FIELDS:
+        value = getattr(row, name)
+        if getattr(consumer, name) != value:
+            setattr(consumer, name, value)
+            changed = True
+    return changed
+
+
+def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
+               report_stream: IO[str] | None = None,
+               progress: Callable[[int], None] | None = None,
+               change_reason: str = "bulk import",
+               chunk_size: int = CHUNK_SIZE) -> Outcome:
+    """Validate (and with ``apply``, write) every row of an uploaded file.
+
+    With ``apply`` the caller holds a transaction: any error undoes the
+    whole import. Raises :class:`ImportFileError` when the file is refused.
+    """
+    if apply and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply the import inside transaction.atomic")
+    sheet = open_sheet(handle)
+    try:
+        report = ErrorReport(report_stream, sheet.header) if report_stream else None
+        run = _Run(user=user, today=today, apply=apply, report=report,
+                   change_reason=change_reason)
+        while True:
+            try:
+                pairs = list(islice(sheet.rows, chunk_size))
+            except UnicodeDecodeError as exc:
+                raise ImportFileError("not_utf8") from exc
+            if not pairs:
+                break
+            run.chunk(pairs)
+            run.outcome.processed += len(pairs)
+            if progress is not None:
+                progress(run.outcome.processed)
+        return run.outcome
+    finally:
+        sheet.close()

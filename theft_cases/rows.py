@@ -1,0 +1,312 @@
+"""Parse and validate one row of a division list (DESIGN §5).
+
+Pure: no database and no Django. A row is a mapping of column name to the
+raw cell value (text from a CSV, or str / int / float / datetime / None from
+an XLSX cell). :func:`parse_row` returns either a frozen :class:`CaseRow` or
+a list of :class:`RowError` (column, reason code). Reason codes are turned
+into sentences in the reader's language by ``theft_cases.importing``.
+
+The single-entry form uses the same function, so both ways of feeding a case
+apply exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from redportal.money import one_month_before, parse_rupees
+
+COLUMNS: tuple[str, ...] = (
+    "case_number",
+    "detection_date",
+    "account_number",
+    "name",
+    "father_or_husband_name",
+    "address",
+    "mobile",
+    "sub_division_code",
+    "category",
+    "theft_type",
+    "load_kw",
+    "fir_number",
+    "police_station",
+    "assessment_amount",
+    "compounding_fee",
+    "deposited_amount",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "case_number",
+    "detection_date",
+    "name",
+    "address",
+    "sub_division_code",
+    "category",
+    "theft_type",
+    "assessment_amount",
+)
+CATEGORIES: tuple[str, ...] = tuple(f"LMV-{n}" for n in range(1, 11)) + (
+    "HV-1", "HV-2", "HV-3", "HV-4", "NC",
+)
+THEFT_TYPES: tuple[str, ...] = ("direct", "bypass", "tampering", "unauthorised_use", "other")
+
+# Field lengths of the models the row lands in (TheftCase, Consumer).
+MAX_LENGTHS = {
+    "case_number": 40,
+    "name": 200,
+    "father_or_husband_name": 200,
+    "address": 2000,
+    "sub_division_code": 40,
+    "fir_number": 60,
+    "police_station": 120,
+}
+# DecimalField(max_digits=14, decimal_places=2) and (10, 2) for the load.
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_LOAD = Decimal("99999999.99")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd"),
+)
+# Spreadsheets often add a midnight time to a date typed as text.
+_TRAILING_MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
+_MOBILE_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+class NegativeValue(ValueError):
+    """A number below zero where only zero or more is allowed."""
+
+
+class TooLarge(ValueError):
+    """A number too large for its database column."""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One validated case, ready to compare with the database."""
+
+    case_number: str
+    detection_date: dt.date
+    account_number: str
+    name: str
+    father_or_husband_name: str
+    address: str
+    mobile: str
+    sub_division_code: str
+    category: str
+    theft_type: str
+    load_kw: Decimal | None
+    fir_number: str
+    police_station: str
+    assessment_amount: Decimal
+    compounding_fee: Decimal
+    deposited_amount: Decimal
+
+
+@dataclass(frozen=True)
+class RowError:
+    column: str
+    reason: str
+
+
+def cell_text(value: object) -> str:
+    """Return a cell as trimmed text; whole-number spreadsheet cells lose ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def is_blank_row(raw: Mapping[str, object]) -> bool:
+    return all(cell_text(v) == "" for v in raw.values())
+
+
+def parse_date(value: object) -> dt.date:
+    """Parse DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD or a spreadsheet date cell."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # An Excel serial day number left unformatted (1 = 1900-01-01).
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("date out of range")
+    text = _TRAILING_MIDNIGHT.sub("", str(value).strip())
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            a, b, c = (int(g) for g in match.groups())
+            return dt.date(c, b, a) if order == "dmy" else dt.date(a, b, c)
+    raise ValueError("not a date")
+
+
+def normalise_mobile(value: object) -> str:
+    """Return the 10-digit mobile, dropping a leading +91, 91 or 0.
+
+    Raises ``ValueError`` unless the result is 10 digits starting 6–9.
+    """
+    text = _MOBILE_SEPARATORS.sub("", cell_text(value))
+    if text.startswith("+91"):
+        text = text[3:]
+    elif len(text) == 12 and text.startswith("91"):
+        text = text[2:]
+    elif len(text) == 11 and text.startswith("0"):
+        text = text[1:]
+    if len(text) != 10 or not text.isdigit() or text[0] not in "6789":
+        raise ValueError("bad mobile")
+    return text
+
+
+def normalise_category(value: object) -> str:
+    """Return the tariff category code; "lmv1", "LMV 1" and "LMV-1" are one."""
+    text = cell_text(value).upper().replace(" ", "").replace("_", "-")
+    match = re.match(r"^(LMV|HV)-?(\d{1,2})$", text)
+    if match:
+        text = f"{match.group(1)}-{int(match.group(2))}"
+    if text not in CATEGORIES:
+        raise ValueError("bad category")
+    return text
+
+
+def parse_amount(value: object) -> Decimal:
+    amount = parse_rupees(value)
+    if amount < 0:
+        raise NegativeValue("negative")
+    if amount > MAX_AMOUNT:
+        raise TooLarge("too large")
+    return amount
+
+
+def parse_load(value: object) -> Decimal:
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        load = Decimal(cell_text(value).replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc
+    if not load.is_finite():
+        raise ValueError("not a number")
+    if load < 0:
+        raise NegativeValue("negative")
+    if load > MAX_LOAD:
+        raise TooLarge("too large")
+    quantised = load.quantize(Decimal("0.01"))
+    if quantised != load:
+        raise ValueError("more than two decimals")
+    return quantised
+
+
+def _amount(raw, column, errors, *, required):
+    value = raw.get(column)
+    if cell_text(value) == "":
+        if required:
+            errors.append(RowError(column, "required"))
+        return Decimal("0.00")
+    try:
+        return parse_amount(value)
+    except NegativeValue:
+        errors.append(RowError(column, "negative_amount"))
+    except TooLarge:
+        errors.append(RowError(column, "amount_too_large"))
+    except ValueError:
+        errors.append(RowError(column, "bad_amount"))
+    return Decimal("0.00")
+
+
+def parse_row(raw: Mapping[str, object], *, today: dt.date) -> CaseRow | list[RowError]:
+    """Validate one row against the rules of DESIGN §5 (and §4.3 for the date).
+
+    ``today`` is the IST calendar date the rules are checked on.
+    """
+    errors: list[RowError] = []
+    text = {column: cell_text(raw.get(column)) for column in COLUMNS}
+
+    for column in REQUIRED_COLUMNS:
+        if text[column] == "" and column not in ("assessment_amount", "detection_date"):
+            errors.append(RowError(column, "required"))
+    for column, limit in MAX_LENGTHS.items():
+        if len(text[column]) > limit:
+            errors.append(RowError(column, "too_long"))
+
+    detection_date = None
+    if text["detection_date"] == "":
+        errors.append(RowError("detection_date", "required"))
+    else:
+        try:
+            detection_date = parse_date(raw.get("detection_date"))
+        except ValueError:
+            errors.append(RowError("detection_date", "bad_date"))
+        else:
+            if detection_date > today:
+                errors.append(RowError("detection_date", "future_date"))
+            elif detection_date > one_month_before(today):
+                errors.append(RowError("detection_date", "too_recent"))
+
+    account_number = text["account_number"]
+    if account_number and not (account_number.isdigit() and 10 <= len(account_number) <= 12):
+        errors.append(RowError("account_number", "bad_account_number"))
+
+    mobile = ""
+    if text["mobile"]:
+        try:
+            mobile = normalise_mobile(raw.get("mobile"))
+        except ValueError:
+            errors.append(RowError("mobile", "bad_mobile"))
+
+    category = ""
+    if text["category"]:
+        try:
+            category = normalise_category(text["category"])
+        except ValueError:
+            errors.append(RowError("category", "bad_category"))
+
+    theft_type = text["theft_type"].lower()
+    if theft_type and theft_type not in THEFT_TYPES:
+        errors.append(RowError("theft_type", "bad_theft_type"))
+
+    load_kw = None
+    if text["load_kw"]:
+        try:
+            load_kw = parse_load(raw.get("load_kw"))
+        except NegativeValue:
+            errors.append(RowError("load_kw", "negative_load"))
+        except ValueError:
+            errors.append(RowError("load_kw", "bad_load"))
+
+    assessment = _amount(raw, "assessment_amount", errors, required=True)
+    compounding = _amount(raw, "compounding_fee", errors, required=False)
+    deposited = _amount(raw, "deposited_amount", errors, required=False)
+
+    if errors:
+        return errors
+    return CaseRow(
+        case_number=text["case_number"],
+        detection_date=detection_date,
+        account_number=account_number,
+        name=text["name"],
+        father_or_husband_name=text["father_or_husband_name"],
+        address=text["address"],
+        mobile=mobile,
+        sub_division_code=text["sub_division_code"],
+        category=category,
+        theft_type=theft_type,
+        load_kw=load_kw,
+        fir_number=text["fir_number"],
+        police_station=text["police_station"],
+        assessment_amount=assessment,
+        compounding_fee=compounding,
+        deposited_amount=deposited,
+    )

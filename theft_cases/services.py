@@ -1,0 +1,300 @@
+"""Writes of case feeding: single entry, correction, bulk import (DESIGN §5).
+
+Every function here is the one place its state change happens; each runs in
+``transaction.atomic`` and queues follow-up tasks only once the data commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from pathlib import Path
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from consumers.models import Consumer
+from organization.models import OrgUnit
+from organization.scoping import sub_divisions_visible_to
+from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration
+from redportal.money import today_ist
+from theft_cases import importing
+from theft_cases.models import CaseImport, CaseStatus, ImportStatus, TheftCase
+from theft_cases.rows import CaseRow
+
+logger = logging.getLogger(__name__)
+
+CASE_FIELDS = importing.CASE_FIELDS
+CONSUMER_FIELDS = importing.CONSUMER_FIELDS
+MONEY_FIELDS = importing.MONEY_FIELDS
+
+
+def _sub_division_for(user, code: str) -> OrgUnit:
+    unit = sub_divisions_visible_to(user).filter(code=code).first()
+    if unit is None:
+        raise ValidationError(_("This sub-division is outside your jurisdiction."))
+    return unit
+
+
+def queue_quote_recompute(case_ids: list[int]) -> int:
+    """Queue a re-quote for each case with a registration not yet frozen (§4.2).
+
+    Call inside the transaction that changed the amounts: the tasks go out on
+    commit. Returns how many were queued.
+    """
+    if not case_ids:
+        return 0
+    try:
+        from ots_scheme.tasks import recompute_case_quotes
+    except ImportError:  # the settlement engine's task is not installed yet
+        logger.warning("ots_scheme.tasks.recompute_case_quotes missing; no re-quote")
+        return 0
+    pending: list[int] = []
+    for start in range(0, len(case_ids), 5000):
+        pending += list(
+            Registration.objects.filter(
+                case_id__in=case_ids[start:start + 5000],
+                status__in=LIVE_REGISTRATION_STATUSES, frozen_at__isnull=True,
+            ).values_list("case_id", flat=True).distinct()
+        )
+    for case_id in pending:
+        transaction.on_commit(lambda case_id=case_id: recompute_case_quotes.delay(case_id))
+    return len(pending)
+
+
+@transaction.atomic
+def case_feed(*, user, row: CaseRow) -> TheftCase:
+    """Feed one case (single entry): a new consumer row and the case."""
+    unit = _sub_division_for(user, row.sub_division_code)
+    if TheftCase.objects.filter(case_number=row.case_number).exists():
+        raise ValidationError(_("A case with this number is already on the portal."))
+    consumer = Consumer(**{name: getattr(row, name) for name in CONSUMER_FIELDS})
+    consumer._history_user = user
+    consumer.save()
+    case = TheftCase(
+        case_number=row.case_number, consumer=consumer, sub_division=unit,
+        status=CaseStatus.FED, fed_at=timezone.now(), fed_by=user,
+        **{name: getattr(row, name) for name in CASE_FIELDS if name != "sub_division_id"},
+    )
+    case._history_user = user
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # fed by someone else a moment ago
+        raise ValidationError(_("A case with this number is already on the portal.")) from exc
+    return case
+
+
+@transaction.atomic
+def case_update(*, user, case_id: int, row: CaseRow) -> TheftCase:
+    """Correct a case's fields (all but its number); every change is in history."""
+    case = TheftCase.objects.select_for_update().select_related("consumer").get(pk=case_id)
+    unit = _sub_division_for(user, row.sub_division_code)
+    changed_money = False
+    case_changed = False
+    for name in CASE_FIELDS:
+        value = unit.pk if name == "sub_division_id" else getattr(row, name)
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            case_changed = True
+            changed_money = changed_money or name in MONEY_FIELDS
+    consumer = case.consumer
+    person_changed = False
+    for name in CONSUMER_FIELDS:
+        if getattr(consumer, name) != getattr(row, name):
+            setattr(consumer, name, getattr(row, name))
+            person_changed = True
+    if person_changed:
+        consumer._history_user = user
+        consumer.save()
+    if case_changed:
+        case._history_user = user
+        case.save()
+    if changed_money:
+        queue_quote_recompute([case.pk])
+    return case
+
+
+# --- Bulk import -------------------------------------------------------------------
+
+
+def _progress_key(case_import_id: int) -> str:
+    return f"case-import-progress:{case_import_id}"
+
+
+def import_progress(case_import: CaseImport) -> int:
+    """Return rows processed so far (the apply step reports through the cache)."""
+    cached = cache.get(_progress_key(case_import.pk))
+    return max(case_import.processed_rows, cached or 0)
+
+
+def _set_progress(case_import_id: int, processed: int, *, in_database: bool) -> None:
+    cache.set(_progress_key(case_import_id), processed, 3600)
+    if in_database:
+        CaseImport.objects.filter(pk=case_import_id).update(processed_rows=processed)
+
+
+@transaction.atomic
+def import_upload(*, user, uploaded_file, language: str = "hi") -> CaseImport:
+    """Keep the uploaded file and queue its validation (the preview)."""
+    from theft_cases.tasks import validate_case_import
+
+    case_import = CaseImport(
+        uploaded_by=user, original_name=Path(uploaded_file.name).name[:255],
+        status=ImportStatus.UPLOADED,
+    )
+    case_import.file.save(Path(uploaded_file.name).name, uploaded_file, save=False)
+    case_import.save()
+    transaction.on_commit(
+        lambda: validate_case_import.delay(case_import.pk, language)
+    )
+    return case_import
+
+
+def _store_result(case_import: CaseImport, outcome: importing.Outcome, report: str) -> None:
+    case_import.created_count = outcome.created
+    case_import.updated_count = outcome.updated
+    case_import.unchanged_count = outcome.unchanged
+    case_import.rejected_count = outcome.rejected
+    case_import.rejected_rows = outcome.rejected_rows
+    case_import.processed_rows = outcome.processed
+    if case_import.error_report:
+        case_import.error_report.delete(save=False)
+    if outcome.rejected:
+        name = f"errors-{case_import.pk}.csv"
+        case_import.error_report.save(name, ContentFile(report.encode("utf-8")), save=False)
+
+
+def import_validate(*, case_import_id: int, language: str = "hi",
+                    today: dt.date | None = None) -> CaseImport | None:
+    """Validate an uploaded file and store the preview; idempotent by status."""
+    with transaction.atomic():
+        case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
+        if case_import.status not in (ImportStatus.UPLOADED, ImportStatus.VALIDATING):
+            return None
+        case_import.status = ImportStatus.VALIDATING
+        case_import.processed_rows = 0
+        case_import.save(update_fields=["status", "processed_rows"])
+    user = case_import.uploaded_by
+    report = io.StringIO()
+    with override(language):
+        try:
+            with case_import.file.open("rb") as handle:
+                case_import.total_rows = importing.count_rows(handle)
+                CaseImport.objects.filter(pk=case_import_id).update(
+                    total_rows=case_import.total_rows
+                )
+                outcome = importing.run_import(
+                    handle=handle, user=user, today=today or today_ist(), apply=False,
+                    report_stream=report,
+                    progress=lambda n: _set_progress(case_import_id, n, in_database=True),
+                )
+        except importing.ImportFileError as exc:
+            return _fail(case_import_id, exc.message())
+        with transaction.atomic():
+            case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
+            if case_import.status != ImportStatus.VALIDATING:
+                return None
+            _store_result(case_import, outcome, report.getvalue())
+            case_import.status = ImportStatus.PREVIEWED
+            case_import.message = ""
+            case_import.save()
+    return case_import
+
+
+def _fail(case_import_id: int, message: str) -> CaseImport:
+    with transaction.atomic():
+        case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
+        case_import.status = ImportStatus.FAILED
+        case_import.message = message
+        case_import.save(update_fields=["status", "message"])
+    return case_import
+
+
+@transaction.atomic
+def import_confirm(*, user, case_import_id: int, language: str = "hi") -> CaseImport:
+    """Accept the preview: queue the apply step (once)."""
+    from theft_cases.tasks import apply_case_import
+
+    case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
+    if case_import.uploaded_by_id != user.pk and not user.is_superuser:
+        raise PermissionDenied
+    if case_import.status != ImportStatus.PREVIEWED:
+        raise ValidationError(_("This import is not waiting for confirmation."))
+    case_import.status = ImportStatus.APPLYING
+    case_import.save(update_fields=["status"])
+    cache.delete(_progress_key(case_import.pk))
+    transaction.on_commit(lambda: apply_case_import.delay(case_import.pk, language))
+    return case_import
+
+
+@transaction.atomic
+def import_cancel(*, user, case_import_id: int) -> CaseImport:
+    """Drop a previewed import without applying it."""
+    case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
+    if case_import.uploaded_by_id != user.pk and not user.is_superuser:
+        raise PermissionDenied
+    if case_import.status != ImportStatus.PREVIEWED:
+        raise ValidationError(_("This import is not waiting for confirmation."))
+    case_import.status = ImportStatus.CANCELLED
+    case_import.save(update_fields=["status"])
+    return case_import
+
+
+def import_apply(*, case_import_id: int, language: str = "hi",
+                 today: dt.date | None = None) -> CaseImport | None:
+    """Apply a confirmed import in one transaction; idempotent by status."""
+    report = io.StringIO()
+    try:
+        with transaction.atomic(), override(language):
+            case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
+            if case_import.status != ImportStatus.APPLYING:
+                return None
+            with case_import.file.open("rb") as handle:
+                outcome = importing.run_import(
+                    handle=handle, user=case_import.uploaded_by,
+                    today=today or today_ist(), apply=True, report_stream=report,
+                    change_reason=f"import {case_import.pk}",
+                    progress=lambda n: _set_progress(case_import_id, n, in_database=False),
+                )
+            _store_result(case_import, outcome, report.getvalue())
+            case_import.status = ImportStatus.APPLIED
+            case_import.applied_at = timezone.now()
+            case_import.message = ""
+            case_import.save()
+            queue_quote_recompute(outcome.changed_money_case_ids)
+    except importing.ImportFileError as exc:
+        with override(language):
+            return _fail(case_import_id, exc.message())
+    return case_import
+
+
+def import_from_path(*, user, path: Path, language: str = "en",
+                     today: dt.date | None = None) -> CaseImport:
+    """Import a file from disk (the command): upload, validate, apply, synchronously.
+
+    The file is checked before anything is stored, so a refused file leaves
+    no trace.
+    """
+    with open(path, "rb") as handle:
+        importing.check_file(handle)
+        case_import = CaseImport(
+            uploaded_by=user, original_name=path.name[:255], status=ImportStatus.UPLOADED
+        )
+        case_import.file.save(path.name, File(handle), save=False)
+    case_import.save()
+    import_validate(case_import_id=case_import.pk, language=language, today=today)
+    case_import.refresh_from_db()
+    if case_import.status != ImportStatus.PREVIEWED:
+        return case_import
+    CaseImport.objects.filter(pk=case_import.pk).update(status=ImportStatus.APPLYING)
+    import_apply(case_import_id=case_import.pk, language=language, today=today)
+    case_import.refresh_from_db()
+    return case_import
