@@ -77,6 +77,12 @@ class Payment(models.Model):
                 name="payment_gateway_reference_unique",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # A counter receipt is entered once, however often the form is sent.
+            models.UniqueConstraint(
+                fields=["mode", "receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="payment_receipt_number_unique",
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -99,3 +105,58 @@ class PaymentEvent(models.Model):
 
     def __str__(self):
         return f"{self.payment.order_id} {self.kind}"
+
+
+class SandboxStatus(models.TextChoices):
+    SUCCESS = "success", _("Successful")
+    FAILED = "failed", _("Failed")
+    PENDING = "pending", _("Pending")
+
+
+class SandboxTransaction(models.Model):
+    """What the sandbox "bank" knows about an order: its own truth.
+
+    The status-query endpoint of the sandbox gateway answers from these rows,
+    never from ``Payment``, so reconciliation is tested against a record the
+    portal's ledger does not control.
+    """
+
+    order_id = models.CharField(max_length=40, unique=True)
+    bank_reference = models.CharField(max_length=64, unique=True)
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=10, choices=SandboxStatus.choices)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sandbox bank transaction")
+        verbose_name_plural = _("sandbox bank transactions")
+
+    def __str__(self):
+        return f"{self.order_id} {self.status}"
+
+
+class MissingPaymentReport(models.Model):
+    """A consumer's report that money was taken but the registration does not show it."""
+
+    registration = models.ForeignKey(
+        "ots_scheme.Registration", on_delete=models.PROTECT, related_name="missing_reports"
+    )
+    sub_division = models.ForeignKey(
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    bank_reference = models.CharField(_("bank reference"), max_length=64)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    found = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    JURISDICTION_FIELD = "sub_division"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.registration_id} {self.bank_reference}"

@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+"""URLs of the payments app (mounted at the site root)."""
+
+from django.urls import path
+
+from payments import views
 
 app_name = "payments"
 
-urlpatterns = []
+urlpatterns = [
+    path("payments/start/<str:registration_number>/<slug:purpose>/", views.start,
+         name="start"),
+    path("payments/checkout/<str:order_id>/", views.checkout, name="checkout"),
+    path("payments/return/<str:order_id>/", views.payment_return, name="return"),
+    path("payments/callback/", views.callback, name="callback"),
+    path("payments/sandbox/<str:order_id>/", views.sandbox_bank, name="sandbox_bank"),
+    path("payments/acknowledgement/<str:registration_number>/", views.acknowledgement,
+         name="acknowledgement"),
+    path("payments/certificate/<str:registration_number>/", views.certificate,
+         name="certificate"),
+    path("payments/report-missing/", views.report_missing, name="report_missing"),
+    path("staff/registrations/<str:registration_number>/counter-payment/",
+         views.counter_payment, name="counter_payment"),
+]

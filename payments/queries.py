@@ -1,0 +1,87 @@
+"""Reads of the payments app shared by views, PDFs and other apps."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from organization.scoping import is_staff_user, visible_to
+from ots_scheme.models import Registration
+from payments.models import Payment, PaymentPurpose, PaymentStatus
+
+SESSION_KEY = "ots_registrations"
+
+
+def consumer_registration_numbers(request) -> list[str]:
+    """Registration numbers this browser proved by OTP (set by the consumers app)."""
+    numbers = request.session.get(SESSION_KEY) or []
+    return [str(n) for n in numbers] if isinstance(numbers, list | tuple) else []
+
+
+def registration_for_request(request, registration_number: str) -> Registration:
+    """Return the registration if this browser or officer may see it, else 404.
+
+    A consumer whose session holds the number (after OTP), or a staff user whose
+    jurisdiction covers it; anyone else gets the same 404 as for a missing one.
+    """
+    queryset = Registration.objects.select_related("case", "scheme", "sub_division", "phase")
+    if registration_number in consumer_registration_numbers(request):
+        return get_object_or_404(queryset, registration_number=registration_number)
+    if is_staff_user(request.user):
+        return get_object_or_404(
+            visible_to(request.user, queryset), registration_number=registration_number
+        )
+    raise Http404
+
+
+def staff_registration(user, registration_number: str) -> Registration:
+    """Return a registration inside ``user``'s jurisdiction, else 404."""
+    return get_object_or_404(
+        visible_to(user, Registration.objects.select_related("case", "sub_division")),
+        registration_number=registration_number,
+    )
+
+
+def payment_by_order(order_id: str) -> Payment:
+    return get_object_or_404(
+        Payment.objects.select_related("registration"), order_id=order_id
+    )
+
+
+def payment_for_request(request, order_id: str) -> Payment:
+    """Return the payment if its registration is visible to this browser/officer."""
+    payment = payment_by_order(order_id)
+    registration_for_request(request, payment.registration.registration_number)
+    return payment
+
+
+def payments_for_registration(registration: Registration):
+    """The ledger of one registration, oldest first (for detail pages)."""
+    return (
+        Payment.objects.filter(registration=registration)
+        .select_related("recorded_by")
+        .order_by("created_at")
+    )
+
+
+def successful_payment(registration: Registration, purpose: str) -> Payment | None:
+    """Return the credited payment of ``purpose`` (the first success), if any."""
+    return (
+        Payment.objects.filter(registration=registration, purpose=purpose,
+                               status=PaymentStatus.SUCCESS)
+        .order_by("paid_at", "id")
+        .first()
+    )
+
+
+def amounts_due(registration: Registration) -> dict[str, object]:
+    """Return {purpose: amount} for what can be paid on ``registration`` now."""
+    from payments.services import PaymentError, amount_due
+
+    due = {}
+    for purpose in (PaymentPurpose.REGISTRATION_FEE, PaymentPurpose.BALANCE):
+        try:
+            due[purpose] = amount_due(registration=registration, purpose=purpose)
+        except PaymentError:
+            continue
+    return due

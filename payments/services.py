@@ -1,0 +1,434 @@
+"""Every change to a payment: the only module that writes the ledger.
+
+Money taken but not posted is the commonest complaint about UP's online OTS
+payments (domain.md, "Payments and messages in practice"), so a payment moves
+only on what the bank says — a verified callback or a status query — after
+its order and amount are checked against what was stored. Everything heard
+is appended to ``PaymentEvent``; a duplicate notice changes nothing, and a
+success is never undone (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ots_scheme.models import Registration, RegistrationStatus
+from payments.gateways import (
+    GatewayNotice,
+    InvalidCallback,
+    NoticeStatus,
+    PaymentGateway,
+    get_gateway,
+)
+from payments.models import (
+    MissingPaymentReport,
+    Payment,
+    PaymentEvent,
+    PaymentMode,
+    PaymentPurpose,
+    PaymentStatus,
+)
+from redportal.money import IST, format_inr, today_ist
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATUSES = (PaymentStatus.INITIATED, PaymentStatus.PENDING)
+COUNTER_MODES = (PaymentMode.CASH, PaymentMode.CHEQUE, PaymentMode.DD)
+COUNTER_GATEWAY = "counter"
+
+
+class PaymentError(ValueError):
+    """Bad input or a payment that cannot be made now; the message is for people."""
+
+
+def expire_after() -> dt.timedelta:
+    """How long an order may stay open with the bank never having heard of it."""
+    return dt.timedelta(minutes=getattr(settings, "PAYMENT_EXPIRE_AFTER_MINUTES", 120))
+
+
+def _event(payment: Payment, kind: str, *, before: str = "", after: str = "",
+           payload: dict | None = None) -> PaymentEvent:
+    return PaymentEvent.objects.create(
+        payment=payment, kind=kind, status_before=before,
+        status_after=after or payment.status, payload=payload or {},
+    )
+
+
+def new_order_id() -> str:
+    """Return a fresh, unguessable order id such as ``OTS260104A1B2C3D4E5F6``."""
+    return f"OTS{timezone.now().astimezone(IST):%y%m%d}{secrets.token_hex(6).upper()}"
+
+
+# Amounts due ---------------------------------------------------------------
+
+def amount_due(*, registration: Registration, purpose: str) -> Decimal:
+    """Return what ``registration`` owes for ``purpose`` now, or raise PaymentError."""
+    if purpose == PaymentPurpose.REGISTRATION_FEE:
+        if registration.status != RegistrationStatus.SUBMITTED:
+            raise PaymentError(_("The registration fee is not due on this registration."))
+        if not registration.registration_fee or registration.registration_fee <= 0:
+            raise PaymentError(_("The registration fee has not been worked out yet."))
+        return registration.registration_fee
+    if purpose == PaymentPurpose.BALANCE:
+        if registration.status not in (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED):
+            raise PaymentError(_("The balance can be paid only after the registration fee."))
+        if not registration.balance or registration.balance <= 0:
+            raise PaymentError(_("No balance is due on this registration."))
+        return registration.balance
+    raise PaymentError(_("Unknown payment purpose."))
+
+
+# Starting an online payment ------------------------------------------------
+
+@transaction.atomic
+def start_payment(*, registration: Registration, purpose: str) -> Payment:
+    """Return an open online payment for ``registration`` and ``purpose``.
+
+    An order already open for the same amount is reused rather than piling
+    up orders (a second click, a back button); otherwise a new order is made.
+    """
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    amount = amount_due(registration=registration, purpose=purpose)
+    if (
+        purpose == PaymentPurpose.REGISTRATION_FEE
+        and registration.expires_at
+        and registration.expires_at <= timezone.now()
+    ):
+        raise PaymentError(_("This registration has expired; please register again."))
+    gateway = get_gateway()
+    existing = (
+        Payment.objects.select_for_update()
+        .filter(registration=registration, purpose=purpose, mode=PaymentMode.ONLINE,
+                status__in=OPEN_STATUSES, amount=amount, gateway=gateway.name)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    payment = Payment.objects.create(
+        order_id=new_order_id(), registration=registration,
+        sub_division=registration.sub_division, purpose=purpose, amount=amount,
+        gateway=gateway.name, mode=PaymentMode.ONLINE,
+    )
+    _event(payment, "created", after=PaymentStatus.INITIATED,
+           payload={"amount": f"{amount:.2f}", "purpose": purpose})
+    return payment
+
+
+@transaction.atomic
+def mark_sent_to_gateway(*, payment: Payment) -> Payment:
+    """Note that the browser was sent to the bank: initiated → pending."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == PaymentStatus.INITIATED:
+        payment.status = PaymentStatus.PENDING
+        payment.save(update_fields=["status", "updated_at"])
+        _event(payment, "sent_to_gateway", before=PaymentStatus.INITIATED)
+    return payment
+
+
+# What the bank says --------------------------------------------------------
+
+@dataclass(frozen=True)
+class CallbackResult:
+    outcome: str
+    http_status: int
+
+
+def receive_callback(*, body: bytes, headers, gateway: PaymentGateway | None = None
+                     ) -> CallbackResult:
+    """Verify a server-to-server callback and apply it; never raise on bad input.
+
+    A callback with a bad signature or an unreadable body changes nothing: it
+    is logged (and kept as an event on the order it names, if any) and
+    answered 400.
+    """
+    gateway = gateway or get_gateway()
+    try:
+        notice = gateway.parse_callback(body=body, headers=headers)
+    except InvalidCallback as exc:
+        _log_refused_callback(body=body, reason=str(exc))
+        return CallbackResult("refused_" + str(exc).replace(" ", "_"), 400)
+    outcome = apply_notice(notice=notice, source="callback", gateway_name=gateway.name)
+    status = {"unknown_order": 404, "amount_mismatch": 409, "reference_reused": 409}
+    return CallbackResult(outcome, status.get(outcome, 200))
+
+
+def _log_refused_callback(*, body: bytes, reason: str) -> None:
+    logger.warning("payment callback refused: %s", reason)
+    try:
+        order_id = str(json.loads(body).get("order_id", ""))
+    except (ValueError, AttributeError):
+        return
+    with transaction.atomic():
+        payment = Payment.objects.filter(order_id=order_id).first()
+        if payment is not None:
+            _event(payment, "callback_refused", before=payment.status,
+                   payload={"reason": reason, "body": body.decode("utf-8", "replace")[:2000]})
+
+
+def _notice_payload(notice: GatewayNotice, source: str) -> dict:
+    return {
+        "source": source,
+        "status": notice.status,
+        "amount": f"{notice.amount:.2f}" if notice.amount is not None else None,
+        "reference": notice.reference,
+        "paid_at": notice.paid_at.isoformat() if notice.paid_at else None,
+    }
+
+
+def apply_notice(*, notice: GatewayNotice, source: str, gateway_name: str) -> str:
+    """Apply what the bank said about an order; return what happened.
+
+    Outcomes: ``credited``, ``failed``, ``pending``, ``expired``, ``duplicate``
+    (nothing new), ``ignored`` (stale or a late failure after success),
+    ``unknown_order``, ``amount_mismatch``, ``reference_reused``.
+    """
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(order_id=notice.order_id).first()
+        if payment is None:
+            logger.warning("payment notice for unknown order %s (%s)", notice.order_id, source)
+            return "unknown_order"
+        before = payment.status
+        payload = _notice_payload(notice, source)
+        if payment.mode != PaymentMode.ONLINE or payment.gateway != gateway_name:
+            _event(payment, f"{source}_wrong_gateway", before=before, payload=payload)
+            return "ignored"
+        if notice.amount is not None and notice.amount != payment.amount:
+            _event(payment, f"{source}_amount_mismatch", before=before, payload=payload)
+            logger.error("payment %s: bank amount %s != stored %s", payment.order_id,
+                         notice.amount, payment.amount)
+            return "amount_mismatch"
+        if notice.status == NoticeStatus.SUCCESS:
+            return _apply_success(payment, notice, source, payload)
+        if notice.status == NoticeStatus.FAILED:
+            if before in (PaymentStatus.INITIATED, PaymentStatus.PENDING, PaymentStatus.EXPIRED):
+                payment.status = PaymentStatus.FAILED
+                payment.save(update_fields=["status", "updated_at"])
+                _event(payment, source, before=before, payload=payload)
+                return "failed"
+        elif notice.status == NoticeStatus.PENDING:
+            if before == PaymentStatus.INITIATED:
+                payment.status = PaymentStatus.PENDING
+                payment.save(update_fields=["status", "updated_at"])
+                _event(payment, source, before=before, payload=payload)
+                return "pending"
+        elif notice.status == NoticeStatus.UNKNOWN:
+            # The bank never heard of the order: the person never paid it.
+            if before in OPEN_STATUSES and payment.created_at <= timezone.now() - expire_after():
+                payment.status = PaymentStatus.EXPIRED
+                payment.save(update_fields=["status", "updated_at"])
+                _event(payment, source, before=before, payload=payload)
+                return "expired"
+        _event(payment, source, before=before, payload=payload)
+        return "duplicate" if before == notice.status else "ignored"
+
+
+def _apply_success(payment: Payment, notice: GatewayNotice, source: str, payload: dict) -> str:
+    before = payment.status
+    if before == PaymentStatus.SUCCESS:
+        _event(payment, source, before=before, payload={**payload, "duplicate": True})
+        return "duplicate"
+    # The bank's word that money was taken outranks an earlier failure or our
+    # own expiry: money taken must never be lost (domain.md).
+    reference = notice.reference or notice.order_id
+    clash = (
+        Payment.objects.filter(gateway=payment.gateway, gateway_reference=reference)
+        .exclude(pk=payment.pk)
+        .exists()
+    )
+    if clash:
+        _event(payment, f"{source}_reference_reused", before=before, payload=payload)
+        logger.error("payment %s: bank reference %s already used", payment.order_id, reference)
+        return "reference_reused"
+    payment.status = PaymentStatus.SUCCESS
+    payment.gateway_reference = reference
+    payment.paid_at = notice.paid_at or timezone.now()
+    try:
+        with transaction.atomic():
+            payment.save(update_fields=["status", "gateway_reference", "paid_at", "updated_at"])
+    except IntegrityError:
+        payment.refresh_from_db()
+        _event(payment, f"{source}_reference_reused", before=before, payload=payload)
+        return "reference_reused"
+    _event(payment, source, before=before, payload=payload)
+    _credit(payment, strict=False)
+    return "credited"
+
+
+def _credit(payment: Payment, *, strict: bool) -> None:
+    """Credit a successful payment to its registration (same transaction).
+
+    A second success for the same purpose (two orders both paid) is kept in
+    the ledger and marked for refund, never credited twice. When crediting an
+    online payment fails the success still stands (the money was taken): the
+    failure is an event for staff to resolve, not a lost payment.
+    """
+    from ots_scheme.registrations import on_payment_success
+
+    already = (
+        Payment.objects.filter(registration_id=payment.registration_id, purpose=payment.purpose,
+                               status=PaymentStatus.SUCCESS)
+        .exclude(pk=payment.pk)
+        .exists()
+    )
+    if already:
+        _event(payment, "excess_payment", before=payment.status,
+               payload={"reason": "purpose already paid; refund due"})
+        logger.error("payment %s: %s already paid for registration %s", payment.order_id,
+                     payment.purpose, payment.registration_id)
+        return
+    if strict:
+        on_payment_success(payment=payment)
+        _event(payment, "credited", before=payment.status)
+        return
+    try:
+        with transaction.atomic():
+            on_payment_success(payment=payment)
+    except Exception as exc:
+        logger.exception("payment %s could not be credited", payment.order_id)
+        _event(payment, "credit_failed", before=payment.status,
+               payload={"error": f"{type(exc).__name__}: {exc}"[:500]})
+        return
+    _event(payment, "credited", before=payment.status)
+
+
+def reconcile_payment(*, payment_id: int, source: str = "status_query") -> str:
+    """Ask the bank about one payment and apply its answer; return the outcome.
+
+    Raises ``GatewayError`` when the bank cannot answer (the task retries).
+    """
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None or payment.mode != PaymentMode.ONLINE:
+        return "skipped"
+    if payment.status == PaymentStatus.SUCCESS:
+        return "final"
+    gateway = get_gateway()
+    if payment.gateway != gateway.name:
+        return "skipped"
+    # Outside the transaction: a bank's slow answer must not hold a row lock.
+    notice = gateway.query_status(order_id=payment.order_id)
+    return apply_notice(notice=notice, source=source, gateway_name=gateway.name)
+
+
+def payments_to_reconcile(*, older_than: dt.timedelta) -> list[int]:
+    """Return ids of open online payments created more than ``older_than`` ago."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Payment.objects.filter(mode=PaymentMode.ONLINE, status__in=OPEN_STATUSES,
+                               created_at__lte=cutoff)
+        .order_by("created_at").values_list("id", flat=True)
+    )
+
+
+def days_payments_to_reconcile(*, day: dt.date | None = None) -> list[int]:
+    """Return ids of the day's (IST) online payments not yet successful."""
+    day = day or today_ist()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=IST)
+    return list(
+        Payment.objects.filter(
+            mode=PaymentMode.ONLINE, created_at__gte=start,
+            created_at__lt=start + dt.timedelta(days=1),
+        )
+        .exclude(status=PaymentStatus.SUCCESS)
+        .order_by("created_at").values_list("id", flat=True)
+    )
+
+
+# Consumers' reports of missing payments -----------------------------------
+
+def report_missing_payment(*, registration: Registration, bank_reference: str
+                           ) -> MissingPaymentReport:
+    """Record a consumer's "money taken, not shown" report and ask the bank now.
+
+    Every not-yet-successful online payment of the registration is queried at
+    once; the report remembers whether a payment was found.
+    """
+    from payments.gateways import GatewayError
+
+    reference = (bank_reference or "").strip()
+    if not reference or len(reference) > 64:
+        raise PaymentError(_("Enter the bank reference shown by your bank (up to 64 characters)."))
+    ids = list(
+        Payment.objects.filter(registration=registration, mode=PaymentMode.ONLINE)
+        .exclude(status=PaymentStatus.SUCCESS)
+        .values_list("id", flat=True)
+    )
+    unanswered = []
+    for payment_id in ids:
+        try:
+            reconcile_payment(payment_id=payment_id, source="reported_missing")
+        except GatewayError:
+            unanswered.append(payment_id)
+    found = (
+        Payment.objects.filter(registration=registration, status=PaymentStatus.SUCCESS)
+        .filter(gateway_reference=reference)
+        .first()
+    )
+    report = MissingPaymentReport.objects.create(
+        registration=registration, sub_division=registration.sub_division,
+        bank_reference=reference, payment=found, found=found is not None,
+    )
+    if unanswered:
+        from payments.tasks import query_payment_status
+
+        for payment_id in unanswered:
+            transaction.on_commit(lambda pk=payment_id: query_payment_status.delay(pk))
+    return report
+
+
+# Counter payments ----------------------------------------------------------
+
+@transaction.atomic
+def record_counter_payment(*, registration: Registration, purpose: str, amount: Decimal,
+                           mode: str, receipt_number: str, received_on: dt.date,
+                           officer) -> Payment:
+    """Record a cash / cheque / DD receipt taken at the counter: a success at once.
+
+    The phase of a counter registration-fee payment is fixed by the receipt
+    date (domain.md decision), so ``paid_at`` is noon IST of ``received_on``,
+    or now when the receipt is today's.
+    """
+    if mode not in COUNTER_MODES:
+        raise PaymentError(_("Choose cash, cheque or demand draft."))
+    receipt_number = (receipt_number or "").strip()
+    if not receipt_number:
+        raise PaymentError(_("Enter the receipt number."))
+    today = today_ist()
+    if received_on > today:
+        raise PaymentError(_("The receipt date cannot be in the future."))
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    due = amount_due(registration=registration, purpose=purpose)
+    if Decimal(amount) != due:
+        raise PaymentError(
+            _("The amount must be exactly %(due)s (the scheme takes no part payments).")
+            % {"due": format_inr(due)}
+        )
+    if Payment.objects.filter(mode=mode, receipt_number=receipt_number).exists():
+        raise PaymentError(_("This receipt number has already been entered."))
+    paid_at = (
+        timezone.now() if received_on == today
+        else dt.datetime.combine(received_on, dt.time(12, 0), tzinfo=IST)
+    )
+    payment = Payment.objects.create(
+        order_id=new_order_id(), registration=registration,
+        sub_division=registration.sub_division, purpose=purpose, amount=due,
+        status=PaymentStatus.SUCCESS, mode=mode, gateway=COUNTER_GATEWAY,
+        receipt_number=receipt_number, recorded_by=officer, paid_at=paid_at,
+    )
+    _event(payment, "counter_receipt", after=PaymentStatus.SUCCESS, payload={
+        "mode": mode, "receipt_number": receipt_number,
+        "received_on": received_on.isoformat(), "officer": officer.get_username(),
+        "amount": f"{due:.2f}",
+    })
+    _credit(payment, strict=True)
+    return payment

@@ -1,0 +1,66 @@
+"""Celery tasks of the payments app: thin wrappers over ``payments.services``.
+
+Ids in, state re-read, idempotent by the payment's state; retries only when
+the bank cannot be reached (``GatewayError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+
+from payments import services
+from payments.gateways import GatewayError
+
+logger = logging.getLogger(__name__)
+
+# DESIGN: a payment pending for more than 15 minutes is settled by status query.
+RECONCILE_AFTER = dt.timedelta(minutes=15)
+
+
+@shared_task(
+    name="payments.tasks.query_payment_status", acks_late=True,
+    autoretry_for=(GatewayError,), retry_backoff=30, retry_backoff_max=900,
+    retry_jitter=True, max_retries=8,
+)
+def query_payment_status(payment_id: int) -> str:
+    """Ask the bank about one payment and apply the answer."""
+    return services.reconcile_payment(payment_id=payment_id)
+
+
+def _reconcile(ids: list[int], *, source: str) -> dict:
+    counts: dict[str, int] = {}
+    for payment_id in ids:
+        try:
+            outcome = services.reconcile_payment(payment_id=payment_id, source=source)
+        except GatewayError:
+            # Unreachable bank: this payment is retried on its own with backoff.
+            logger.warning("status query failed for payment %s; queued a retry", payment_id)
+            query_payment_status.apply_async((payment_id,), countdown=60)
+            outcome = "retry_queued"
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return {"checked": len(ids), **counts}
+
+
+@shared_task(name="payments.tasks.reconcile_pending_payments", acks_late=True)
+def reconcile_pending_payments() -> dict:
+    """Query every payment still open after 15 minutes (beat: every 15 minutes)."""
+    ids = services.payments_to_reconcile(older_than=RECONCILE_AFTER)
+    return _reconcile(ids, source="reconcile")
+
+
+@shared_task(name="payments.tasks.reconcile_days_payments", acks_late=True)
+def reconcile_days_payments() -> dict:
+    """Query all of today's (IST) online payments that are not successful (nightly)."""
+    ids = services.days_payments_to_reconcile()
+    return _reconcile(ids, source="nightly_reconcile")
+
+
+@shared_task(name="payments.tasks.deliver_sandbox_callback", acks_late=True)
+def deliver_sandbox_callback(order_id: str) -> int:
+    """Deliver a delayed sandbox callback (SANDBOX_CALLBACK_MODE delay / after_return)."""
+    from payments.gateways.sandbox import deliver_callback
+
+    return deliver_callback(order_id=order_id)

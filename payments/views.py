@@ -1,0 +1,217 @@
+"""Pages of the payments app: thin — check, call one service or query, respond."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from organization.scoping import is_staff_user
+from ots_scheme.models import Registration
+from payments import queries, receipts, services
+from payments.forms import CounterPaymentForm, MissingPaymentForm
+from payments.gateways import GatewayError, get_gateway
+from payments.gateways.sandbox import SandboxGateway, bank_decide, send_callbacks
+from payments.models import PaymentPurpose, PaymentStatus
+from redportal.money import today_ist
+
+DECIDED = (PaymentStatus.SUCCESS, PaymentStatus.FAILED)
+# While the browser waits on the return page, the bank is asked at most this
+# often (seconds), and not before this long after the return.
+RETURN_QUERY_INTERVAL = 20
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def registration_page_url(registration_number: str) -> str | None:
+    """The consumer's registration page, when the consumers app provides it."""
+    try:
+        return reverse("consumers:registration", args=[registration_number])
+    except NoReverseMatch:
+        return None
+
+
+@require_POST
+def start(request, registration_number: str, purpose: str):
+    """Open (or reuse) an online payment and send the browser to the bank."""
+    registration = queries.registration_for_request(request, registration_number)
+    if purpose not in PaymentPurpose.values:
+        raise Http404
+    try:
+        payment = services.start_payment(registration=registration, purpose=purpose)
+    except services.PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect(registration_page_url(registration_number) or "home")
+    return redirect("payments:checkout", payment.order_id)
+
+
+def checkout(request, order_id: str):
+    """Send the browser to the gateway's page for this order."""
+    payment = queries.payment_for_request(request, order_id)
+    if payment.status not in services.OPEN_STATUSES:
+        return redirect("payments:return", payment.order_id)
+    payment = services.mark_sent_to_gateway(payment=payment)
+    return redirect(get_gateway().checkout_url(order_id=payment.order_id))
+
+
+def payment_return(request, order_id: str):
+    """The browser is back from the bank: show "confirming…" until the bank decides.
+
+    The return itself never decides anything (a person may come back before,
+    after or without the bank's callback). While the payment is open the page
+    polls with htmx; every ``RETURN_QUERY_INTERVAL`` seconds a poll asks the
+    bank directly, so a lost callback does not keep the person waiting.
+    """
+    payment = queries.payment_by_order(order_id)
+    throttle_key = f"payments:return-query:{payment.order_id}"
+    if payment.status not in DECIDED:
+        if not request.htmx:
+            cache.add(throttle_key, 1, RETURN_QUERY_INTERVAL)
+        elif cache.add(throttle_key, 1, RETURN_QUERY_INTERVAL):
+            try:
+                services.reconcile_payment(payment_id=payment.pk, source="return_query")
+            except GatewayError:
+                pass  # Reconciliation tasks keep trying; the page keeps polling.
+            payment.refresh_from_db()
+    number = payment.registration.registration_number
+    context = {
+        "payment": payment,
+        "decided": payment.status in DECIDED,
+        "success": payment.status == PaymentStatus.SUCCESS,
+        "registration_number": number,
+        "registration_url": registration_page_url(number),
+        "status_url": f"/ots/status/?registration={number}",
+    }
+    if request.htmx:
+        response = render(request, "payments/_return_status.html", context)
+        if context["success"] and context["registration_url"]:
+            response["HX-Redirect"] = context["registration_url"]
+        return _no_store(response)
+    return _no_store(render(request, "payments/return.html", context))
+
+
+@csrf_exempt
+@require_POST
+def callback(request):
+    """Server-to-server notice from the gateway (HMAC-verified in the service)."""
+    result = services.receive_callback(body=request.body, headers=request.headers)
+    return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
+
+
+@require_http_methods(["GET", "POST"])
+def sandbox_bank(request, order_id: str):
+    """The sandbox "bank" page: Pay / Fail / Leave pending (sandbox gateway only)."""
+    if not isinstance(get_gateway(), SandboxGateway):
+        raise Http404
+    payment = queries.payment_by_order(order_id)
+    if request.method == "POST":
+        outcome = request.POST.get("outcome", "")
+        if outcome not in ("success", "failed", "pending"):
+            messages.error(request, _("Choose Pay, Fail or Leave pending."))
+            return redirect("payments:sandbox_bank", order_id)
+        bank_decide(order_id=payment.order_id, outcome=outcome, amount=payment.amount)
+        send_callbacks(order_id=payment.order_id)
+        return redirect("payments:return", payment.order_id)
+    return render(request, "payments/sandbox_bank.html", {
+        "payment": payment,
+        "open": payment.status in services.OPEN_STATUSES,
+        "callback_mode": getattr(settings, "SANDBOX_CALLBACK_MODE", "immediate"),
+    })
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return _no_store(response)
+
+
+def acknowledgement(request, registration_number: str):
+    """The acknowledgement PDF, once the registration fee is paid."""
+    registration = queries.registration_for_request(request, registration_number)
+    status_url = request.build_absolute_uri(f"/ots/status/?registration={registration_number}")
+    try:
+        content = receipts.acknowledgement_pdf(registration=registration, status_url=status_url)
+    except receipts.NotYetIssued as exc:
+        raise Http404 from exc
+    return _pdf_response(content, f"acknowledgement-{registration_number}.pdf")
+
+
+def certificate(request, registration_number: str):
+    """The settlement certificate PDF, once the registration is settled."""
+    registration = queries.registration_for_request(request, registration_number)
+    status_url = request.build_absolute_uri(f"/ots/status/?registration={registration_number}")
+    try:
+        content = receipts.certificate_pdf(registration=registration, status_url=status_url)
+    except receipts.NotYetIssued as exc:
+        raise Http404 from exc
+    return _pdf_response(content, f"settlement-certificate-{registration_number}.pdf")
+
+
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def report_missing(request):
+    """Money taken but not shown: take the bank reference and ask the bank now."""
+    form = MissingPaymentForm(request.POST or None, initial={
+        "registration_number": request.GET.get("registration", "")[:24],
+    })
+    report = None
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.add_error(None, _("Too many reports from this connection. Try again later."))
+    elif request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["registration_number"]
+        registration = Registration.objects.filter(registration_number=number).first()
+        if registration is None:
+            form.add_error("registration_number", _("No registration has this number."))
+        else:
+            try:
+                report = services.report_missing_payment(
+                    registration=registration,
+                    bank_reference=form.cleaned_data["bank_reference"],
+                )
+            except services.PaymentError as exc:
+                form.add_error("bank_reference", str(exc))
+    template = "payments/_report_missing.html" if request.htmx else "payments/report_missing.html"
+    return _no_store(render(request, template, {"form": form, "report": report}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter_payment(request, registration_number: str):
+    """Staff record a cash / cheque / DD receipt into the ledger."""
+    if not is_staff_user(request.user):
+        raise Http404
+    registration = queries.staff_registration(request.user, registration_number)
+    due = queries.amounts_due(registration)
+    initial = {"received_on": today_ist()}
+    if due:
+        purpose, amount = next(iter(due.items()))
+        initial.update(purpose=purpose, amount=f"{amount:.2f}")
+    form = CounterPaymentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.record_counter_payment(
+                registration=registration, officer=request.user, **form.cleaned_data
+            )
+        except services.PaymentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Receipt %(receipt)s recorded.") % {
+                "receipt": payment.receipt_number})
+            return redirect("payments:counter_payment", registration_number)
+    return _no_store(render(request, "payments/counter_payment.html", {
+        "registration": registration,
+        "form": form,
+        "due": {key: f"{value:.2f}" for key, value in due.items()},
+        "ledger": queries.payments_for_registration(registration),
+    }))
