@@ -1,14 +1,54 @@
 """Action against unregistered defaulters: the items on an officer's list.
 
-DESIGN §4.4. The flagging sweep opens items; registering closes them.
+DESIGN §4.4. The flagging sweep (``theft_cases/flagging.py``) opens items;
+registering closes them; officers record what they did (notice served,
+reminder call, disconnection, RC to the tehsil, FIR follow-up, person not
+traceable). Writes first, then the reads the queue page and the staff home
+page share.
+
+Rules decided here (DESIGN leaves them open):
+
+* Recording an action moves the item to "in progress", the case to
+  "action taken", and the item's due date to the next follow-up
+  (``ACTION_FOLLOW_UP_DAYS`` after the action, never earlier than it was);
+  an escalation is withdrawn, because the item has been acted upon (the
+  history keeps that it was escalated).
+* An action may not be dated in the future nor before the theft was
+  detected.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+import datetime as dt
 
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case as SqlCase
+from django.db.models import QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organization.models import Role
+from organization.scoping import sees_everything, visible_to
+from redportal.money import today_ist
+from theft_cases.models import (
+    ActionItem,
+    ActionKind,
+    ActionRecord,
+    ActionStatus,
+    CaseStatus,
+    ClosedReason,
+    TheftCase,
+)
+
+# Days until the next follow-up after an action is recorded.
+ACTION_FOLLOW_UP_DAYS = getattr(settings, "DEFAULTERS_FOLLOW_UP_DAYS", 15)
+# Officers who see escalated items first and a count on their home page.
+SENIOR_ROLES = {Role.XEN, Role.SE, Role.CE, Role.DIRECTOR}
+
+
+class ActionError(ValueError):
+    """An action that cannot be recorded; the message is shown to the officer."""
 
 
 @transaction.atomic
@@ -24,6 +64,123 @@ def close_open_items(*, case: TheftCase, reason: str = ClosedReason.REGISTERED) 
         item.save(update_fields=["status", "closed_reason", "closed_at"])
     if items and case.status in (CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN) and \
             reason == ClosedReason.REGISTERED:
+        # The same outcome as the sweep's clearing (theft_cases/flagging.py).
+        case.status = CaseStatus.REGISTERED
         case.flagged_at = None
-        case.save(update_fields=["flagged_at", "updated_at"])
+        case.save(update_fields=["status", "flagged_at", "updated_at"])
     return len(items)
+
+
+@transaction.atomic
+def record_action(*, item: ActionItem, kind: str, done_on: dt.date, officer,
+                  remarks: str = "") -> ActionRecord:
+    """Record what an officer did about an open item (DESIGN §4.4).
+
+    Raises ``ActionError`` (nothing changed) for a closed item, an unknown
+    kind, or a date in the future or before the detection.
+    """
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    case = TheftCase.objects.select_for_update().get(pk=item.case_id)
+    if item.status == ActionStatus.CLOSED:
+        raise ActionError(_("This item is closed; no action can be recorded on it."))
+    if kind not in ActionKind.values:
+        raise ActionError(_("Choose what was done."))
+    if done_on > today_ist():
+        raise ActionError(_("The date of the action cannot be in the future."))
+    if done_on < case.detection_date:
+        raise ActionError(_("The date of the action cannot be before the theft was detected."))
+    record = ActionRecord(item=item, kind=kind, done_on=done_on, officer=officer,
+                          remarks=remarks.strip())
+    record._history_user = officer
+    record.save()
+    item.status = ActionStatus.IN_PROGRESS
+    item.due_date = max(item.due_date, done_on + dt.timedelta(days=ACTION_FOLLOW_UP_DAYS))
+    item.escalated_at = None
+    item._history_user = officer
+    item._change_reason = f"action recorded: {kind}"
+    item.save(update_fields=["status", "due_date", "escalated_at"])
+    if case.status != CaseStatus.SETTLED and case.status != CaseStatus.ACTION_TAKEN:
+        case.status = CaseStatus.ACTION_TAKEN
+        case._history_user = officer
+        case._change_reason = f"action recorded: {kind}"
+        case.save(update_fields=["status", "updated_at"])
+    return record
+
+
+# --- Reads: the action queue ----------------------------------------------------
+
+
+def is_senior(user) -> bool:
+    """Return True for the Executive Engineer and above (and administrators)."""
+    if sees_everything(user):
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.role in SENIOR_ROLES
+
+
+def may_record_actions(user) -> bool:
+    return user.has_perm("theft_cases.add_actionrecord")
+
+
+def items_visible_to(user) -> QuerySet:
+    """Return the action items inside the user's jurisdiction (the one gate)."""
+    return visible_to(user, ActionItem.objects.all())
+
+
+def action_queue(user, *, filters: dict, today: dt.date) -> QuerySet:
+    """Return the user's action items, filtered, biggest dues and oldest first.
+
+    ``filters`` holds cleaned values of ``ActionFilterForm``: ``status``
+    ("" = not closed), ``overdue``, ``escalated``, ``sub_division`` (a unit),
+    ``min_amount``, ``max_amount``, ``has_mobile`` ("yes"/"no"/"").
+    Executive Engineers and above see escalated items first.
+    """
+    items = items_visible_to(user).select_related(
+        "case", "case__consumer", "sub_division", "scheme"
+    )
+    status = filters.get("status") or ""
+    if status == "all":
+        pass
+    elif status:
+        items = items.filter(status=status)
+    else:
+        items = items.exclude(status=ActionStatus.CLOSED)
+    if filters.get("overdue"):
+        items = items.exclude(status=ActionStatus.CLOSED).filter(due_date__lt=today)
+    if filters.get("escalated"):
+        items = items.exclude(status=ActionStatus.CLOSED).filter(escalated_at__isnull=False)
+    if filters.get("sub_division"):
+        items = items.filter(sub_division=filters["sub_division"])
+    if filters.get("min_amount") is not None:
+        items = items.filter(case__assessment_amount__gte=filters["min_amount"])
+    if filters.get("max_amount") is not None:
+        items = items.filter(case__assessment_amount__lte=filters["max_amount"])
+    if filters.get("has_mobile") == "yes":
+        items = items.exclude(case__consumer__mobile="")
+    elif filters.get("has_mobile") == "no":
+        items = items.filter(case__consumer__mobile="")
+    order = ["-case__assessment_amount", "created_at", "pk"]
+    if is_senior(user):
+        items = items.annotate(
+            is_escalated=SqlCase(When(escalated_at__isnull=False, then=Value(1)), default=Value(0))
+        )
+        order.insert(0, "-is_escalated")
+    return items.order_by(*order)
+
+
+def escalated_count(user) -> int:
+    """Return how many open items in the user's jurisdiction are escalated."""
+    return items_visible_to(user).exclude(status=ActionStatus.CLOSED).filter(
+        escalated_at__isnull=False
+    ).count()
+
+
+def flagged_items_of(user, *, sub_division) -> QuerySet:
+    """Return the not-closed items of one sub-division, for the batch of notices."""
+    return (
+        items_visible_to(user)
+        .filter(sub_division=sub_division)
+        .exclude(status=ActionStatus.CLOSED)
+        .select_related("case", "case__consumer", "sub_division", "scheme")
+        .order_by("-case__assessment_amount", "created_at", "pk")
+    )

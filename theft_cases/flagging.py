@@ -1,0 +1,350 @@
+"""The nightly sweep against unregistered defaulters (DESIGN §4.3, §4.4).
+
+Three set-based steps, each a handful of SQL statements whatever the number
+of cases (no Python loop over cases):
+
+* :func:`lapse_overdue_registrations` — ``fee_paid``/``verified``
+  registrations whose balance deadline passed with no successful balance
+  payment become ``lapsed``; the registration fee stays in the payment
+  ledger, credited against the dues (domain.md "Decisions").
+* :func:`flag_defaulters` — for each active scheme whose registration window
+  has opened, every eligible, unsettled case with no live registration for
+  that scheme, ``scheme.flag_after_days`` after the later of its feeding date
+  and the scheme's opening, gets one open ``ActionItem`` (reason "lapsed" if
+  a registration for the scheme lapsed, else "unregistered") assigned to its
+  sub-division; open items whose case has since registered (fee paid,
+  verified or settled) are closed as "registered".
+* :func:`escalate_overdue_actions` — open items left ``ESCALATE_AFTER_DAYS``
+  past their due date are marked escalated for the Executive Engineer.
+
+Audit trail: ``QuerySet.update()`` is invisible to django-simple-history
+(django-simple-history#174), so every step writes the matching historical
+rows itself with one ``INSERT … SELECT`` per table (history type ``+`` for
+new items, ``~`` for changes, with a change reason naming the sweep).
+
+Idempotence: a case is flagged only when it has no open item (the partial
+unique index ``one_open_action_item_per_case`` backs this up, and the insert
+skips conflicts), so running the sweep twice creates nothing new. On
+PostgreSQL a transaction-level advisory lock serialises two sweeps; staff
+keep working meanwhile: the updates re-check their conditions on each row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
+from ots_scheme.queries import schemes_with_phases
+from payments.models import Payment, PaymentPurpose, PaymentStatus
+from redportal.money import IST
+from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
+
+# Days an officer has to act on a newly flagged case (the item's due date).
+ACTION_DUE_DAYS = getattr(settings, "DEFAULTERS_ACTION_DUE_DAYS", 15)
+# Days past the due date after which an untouched item goes to the XEN.
+ESCALATE_AFTER_DAYS = getattr(settings, "DEFAULTERS_ESCALATE_AFTER_DAYS", 7)
+# A registration in one of these has really registered: it clears a flag.
+# (``submitted`` is live but unpaid; it keeps the case off the list without
+# closing an item already open, and expires in 48 hours.)
+CLEARING_STATUSES = [
+    RegistrationStatus.FEE_PAID,
+    RegistrationStatus.VERIFIED,
+    RegistrationStatus.SETTLED,
+]
+LAPSING_STATUSES = [RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED]
+# Serialises concurrent sweeps on PostgreSQL (an arbitrary, fixed key).
+SWEEP_LOCK_KEY = 4_402_023
+
+HISTORY_OWN_FIELDS = {
+    "history_id", "history_date", "history_change_reason", "history_type", "history_user",
+}
+
+
+# --- Set-based building blocks ------------------------------------------------
+
+
+def _insert_select(table: str, columns: dict[str, object], queryset: QuerySet) -> int:
+    """Run ``INSERT INTO table (columns) SELECT … FROM queryset``; return rows inserted.
+
+    ``columns`` maps each target column to an expression over ``queryset``'s
+    model. Rows that would break a unique constraint (the one open item per
+    case) are skipped, so a concurrent insert can never make a duplicate.
+    """
+    aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
+    select = queryset.order_by().values(**aliases)
+    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(column) for column in columns)
+    source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
+    statement = (
+        f"INSERT INTO {quote(table)} ({target}) "  # noqa: S608 - names from model meta
+        f"SELECT {source} FROM ({sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
+                   history_type: str = "~") -> int:
+    """Write one historical row per row of ``queryset``, as it is now.
+
+    The set-based counterpart of saving each instance under
+    django-simple-history: copies every tracked column in one statement.
+    """
+    history_model = queryset.model.history.model
+    columns: dict[str, object] = {}
+    for field in history_model._meta.concrete_fields:
+        if field.name in HISTORY_OWN_FIELDS:
+            continue
+        columns[field.column] = F(field.attname)
+    columns["history_date"] = Value(when, output_field=DateTimeField())
+    columns["history_change_reason"] = Value(reason, output_field=CharField())
+    columns["history_type"] = Value(history_type, output_field=CharField())
+    return _insert_select(history_model._meta.db_table, columns, queryset)
+
+
+def _lock_sweep() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+
+
+def _start_of_ist_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=IST)
+
+
+def _open_items():
+    return ActionItem.objects.exclude(status=ActionStatus.CLOSED)
+
+
+# --- Lapse ---------------------------------------------------------------------
+
+
+def overdue_registrations(*, today: dt.date) -> QuerySet:
+    """Return fee-paid/verified registrations whose balance deadline has passed unpaid."""
+    balance_paid = Payment.objects.filter(
+        registration=OuterRef("pk"), purpose=PaymentPurpose.BALANCE,
+        status=PaymentStatus.SUCCESS,
+    )
+    return Registration.objects.filter(
+        status__in=LAPSING_STATUSES, balance_due_date__lt=today
+    ).exclude(Exists(balance_paid))
+
+
+@transaction.atomic
+def lapse_overdue_registrations(*, today: dt.date) -> int:
+    """Lapse registrations unpaid after their balance deadline (DESIGN §4.3).
+
+    Nothing is refunded or removed: the registration-fee payment stays in
+    the ledger. The next flagging sweep flags the cases (reason "lapsed").
+    """
+    now = timezone.now()
+    lapsed = overdue_registrations(today=today).update(
+        status=RegistrationStatus.LAPSED, lapsed_at=now
+    )
+    if lapsed:
+        record_history(
+            Registration.objects.filter(status=RegistrationStatus.LAPSED, lapsed_at=now),
+            when=now, reason="lapsed: balance not paid by the deadline",
+        )
+    return lapsed
+
+
+# --- Flagging --------------------------------------------------------------------
+
+
+def _scheme_conditions(*, today: dt.date):
+    """Return (scheme, due Q, lapsed Q) for each scheme the sweep applies to today.
+
+    A scheme applies once its registration window has opened; a case is due
+    ``flag_after_days`` after the later of its feeding (IST date) and the
+    scheme's opening. A case whose item for the scheme was withdrawn by staff
+    is not flagged again for that scheme.
+    """
+    conditions = []
+    for scheme in schemes_with_phases().order_by("is_demo", "code"):
+        if scheme.opens_on is None or scheme.opens_on > today:
+            continue
+        last_due_day = today - dt.timedelta(days=scheme.flag_after_days)
+        if scheme.opens_on > last_due_day:
+            continue
+        live = Registration.objects.filter(
+            case=OuterRef("pk"), scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES
+        )
+        withdrawn = ActionItem.objects.filter(
+            case=OuterRef("pk"), scheme=scheme, closed_reason=ClosedReason.WITHDRAWN
+        )
+        lapsed = Registration.objects.filter(
+            case=OuterRef("pk"), scheme=scheme, status=RegistrationStatus.LAPSED
+        )
+        due = (
+            Q(detection_date__gte=scheme.eligible_from, detection_date__lte=scheme.eligible_to,
+              fed_at__lt=_start_of_ist_day(last_due_day + dt.timedelta(days=1)))
+            & ~Exists(live)
+            & ~Exists(withdrawn)
+        )
+        conditions.append((scheme, due, Exists(lapsed)))
+    return conditions
+
+
+def due_cases(*, today: dt.date) -> QuerySet:
+    """Return the cases the sweep wants on an action list on ``today``."""
+    conditions = _scheme_conditions(today=today)
+    if not conditions:
+        return TheftCase.objects.none()
+    any_due = Q()
+    for _scheme, due, _lapsed in conditions:
+        any_due |= due
+    return TheftCase.objects.exclude(status=CaseStatus.SETTLED).filter(any_due)
+
+
+def _clear_registered(*, now: dt.datetime) -> int:
+    """Close open items of cases that have registered or settled since they were flagged."""
+    registered = Registration.objects.filter(
+        case=OuterRef("case"), scheme=OuterRef("scheme"), status__in=CLEARING_STATUSES
+    )
+    settled_case = TheftCase.objects.filter(pk=OuterRef("case_id"), status=CaseStatus.SETTLED)
+    to_clear = _open_items().filter(Exists(registered) | Exists(settled_case))
+    cases = TheftCase.objects.filter(
+        pk__in=to_clear.values("case_id"),
+        status__in=[CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN],
+    )
+    if cases.update(status=CaseStatus.REGISTERED, flagged_at=None, updated_at=now):
+        record_history(
+            TheftCase.objects.filter(pk__in=to_clear.values("case_id"), updated_at=now),
+            when=now, reason="registered: flag cleared by the sweep",
+        )
+    cleared = to_clear.update(
+        status=ActionStatus.CLOSED,
+        closed_at=now,
+        closed_reason=SqlCase(
+            When(Exists(settled_case), then=Value(ClosedReason.SETTLED)),
+            default=Value(ClosedReason.REGISTERED),
+        ),
+    )
+    if cleared:
+        record_history(
+            ActionItem.objects.filter(status=ActionStatus.CLOSED, closed_at=now),
+            when=now, reason="closed by the sweep: registered",
+        )
+    return cleared
+
+
+def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
+    """Open one item for each due case without one; mark the cases flagged."""
+    scheme_for_case = SqlCase(
+        *[When(due, then=Value(scheme.pk)) for scheme, due, _lapsed in conditions]
+    )
+    reason = SqlCase(
+        *[When(due & lapsed, then=Value("lapsed")) for _scheme, due, lapsed in conditions],
+        default=Value("unregistered"),
+        output_field=CharField(),
+    )
+    any_due = Q()
+    for _scheme, due, _lapsed in conditions:
+        any_due |= due
+    new_cases = (
+        TheftCase.objects.exclude(status=CaseStatus.SETTLED)
+        .filter(any_due)
+        .exclude(Exists(_open_items().filter(case=OuterRef("pk"))))
+    )
+    flagged = _insert_select(
+        ActionItem._meta.db_table,
+        {
+            "case_id": F("pk"),
+            "scheme_id": scheme_for_case,
+            "sub_division_id": F("sub_division_id"),
+            "reason": reason,
+            "status": Value(ActionStatus.OPEN, output_field=CharField()),
+            "created_at": Value(now, output_field=DateTimeField()),
+            "due_date": Value(today + dt.timedelta(days=ACTION_DUE_DAYS),
+                              output_field=DateField()),
+            "closed_reason": Value("", output_field=CharField()),
+        },
+        new_cases,
+    )
+    if not flagged:
+        return 0
+    new_items = ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN)
+    record_history(new_items, when=now, reason="flagged by the sweep", history_type="+")
+    # fed/registered → flagged; action_taken stays (the officer's work goes on).
+    TheftCase.objects.filter(pk__in=new_items.values("case_id")).update(
+        status=SqlCase(
+            When(status__in=[CaseStatus.FED, CaseStatus.REGISTERED],
+                 then=Value(CaseStatus.FLAGGED)),
+            default=F("status"),
+        ),
+        flagged_at=Coalesce(F("flagged_at"), Value(now, output_field=DateTimeField())),
+        updated_at=now,
+    )
+    record_history(
+        TheftCase.objects.filter(pk__in=new_items.values("case_id"), updated_at=now),
+        when=now, reason="flagged: not registered under the scheme",
+    )
+    return flagged
+
+
+@transaction.atomic
+def flag_defaulters(*, today: dt.date) -> dict[str, int]:
+    """Run the flagging sweep of DESIGN §4.4 for ``today`` (an IST date).
+
+    Returns the counts of DESIGN §3: cases newly ``flagged``, items
+    ``cleared`` because the person registered (or settled), and due cases
+    ``already_flagged`` (an item was open before this run).
+    """
+    _lock_sweep()
+    now = timezone.now()
+    cleared = _clear_registered(now=now)
+    conditions = _scheme_conditions(today=today)
+    if not conditions:
+        return {"flagged": 0, "cleared": cleared, "already_flagged": 0}
+    already_flagged = due_cases(today=today).filter(
+        Exists(_open_items().filter(case=OuterRef("pk")))
+    ).count()
+    flagged = _flag_new(today=today, now=now, conditions=conditions)
+    return {"flagged": flagged, "cleared": cleared, "already_flagged": already_flagged}
+
+
+def run_sweep(*, today: dt.date) -> dict[str, int]:
+    """Lapse overdue registrations, then flag: what the nightly job and the command do."""
+    lapsed = lapse_overdue_registrations(today=today)
+    counts = flag_defaulters(today=today)
+    return {**counts, "lapsed": lapsed}
+
+
+# --- Escalation ------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalate_overdue_actions(*, today: dt.date) -> int:
+    """Mark items left ``ESCALATE_AFTER_DAYS`` past their due date as escalated."""
+    now = timezone.now()
+    escalated = _open_items().filter(
+        escalated_at__isnull=True,
+        due_date__lte=today - dt.timedelta(days=ESCALATE_AFTER_DAYS),
+    ).update(escalated_at=now)
+    if escalated:
+        record_history(
+            ActionItem.objects.filter(escalated_at=now),
+            when=now, reason="escalated: overdue by 7 days or more",
+        )
+    return escalated
