@@ -32,3 +32,47 @@ def open_scheme(day: dt.date) -> Scheme | None:
     candidates = [s for s in schemes_with_phases() if phase_on(s, day)]
     candidates.sort(key=lambda s: (s.is_demo, s.code))
     return candidates[0] if candidates else None
+
+
+# --- The calculator (settlement engine, read only) ----------------------------
+
+
+def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[dict]:
+    """Return each active scheme's phases side by side, quoted for ``amounts``.
+
+    Real schemes come first: when OTS-THEFT-23's dates are past a consumer
+    still needs its figures; the demo scheme follows, marked. ``current`` and
+    ``days_left`` come from whichever phase is open today.
+    """
+    from ots_scheme.services import rules_for
+    from ots_scheme.settlement import quote_in_phase
+
+    rows = []
+    schemes = sorted(schemes_with_phases(), key=lambda s: (s.is_demo, s.code))
+    for scheme in schemes:
+        rules = rules_for(scheme)
+        phases = list(scheme.phases.all())
+        current = phase_on(scheme, today)
+        cells = []
+        for phase, rule in zip(phases, rules.phases, strict=True):
+            cells.append(
+                {
+                    "phase": phase,
+                    "is_current": current is not None and phase.pk == current.pk,
+                    "is_past": phase.ends_on < today,
+                    "quote": (
+                        quote_in_phase(rules, rule, **amounts) if amounts is not None else None
+                    ),
+                }
+            )
+        rows.append(
+            {
+                "scheme": scheme,
+                "phases": cells,
+                "current": current,
+                "days_left": (current.ends_on - today).days + 1 if current else None,
+                "closed": bool(scheme.closes_on and scheme.closes_on < today),
+                "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
+            }
+        )
+    return rows

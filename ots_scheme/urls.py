@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ots_scheme import views
 
 app_name = "ots_scheme"
 
-urlpatterns = []
+urlpatterns = [
+    path("ots/calculator/", views.calculator, name="calculator"),
+]
