@@ -29,7 +29,11 @@ def home(request):
                 "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
             }
         )
-    return render(request, "home.html", {"schemes": schemes, "today": today})
+    # The calculator block (ots_scheme): quoted when the amounts are in the URL.
+    from ots_scheme.views import calculator_context
+
+    context = {"schemes": schemes, "today": today, **calculator_context(request.GET)}
+    return render(request, "home.html", context)
 
 
 @never_cache
