@@ -27,7 +27,7 @@ class NotYetIssued(Exception):  # noqa: N818 - reads as the reason
 
 def mask_name(name: str) -> str:
     """Return initials only (public documents mask personal data, DESIGN §7)."""
-    return " ".join(f"{word[0]}." for word in (name or "").split() if word)
+    return " ".join(f"{word[0].upper()}." for word in (name or "").split() if word)
 
 
 def _date(value) -> str:

@@ -382,7 +382,8 @@ def report_missing_payment(*, registration: Registration, bank_reference: str
         from payments.tasks import query_payment_status
 
         for payment_id in unanswered:
-            transaction.on_commit(lambda pk=payment_id: query_payment_status.delay(pk))
+            transaction.on_commit(lambda pk=payment_id: query_payment_status.delay(pk),
+                                  robust=True)
     return report
 
 

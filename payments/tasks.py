@@ -36,10 +36,9 @@ def _reconcile(ids: list[int], *, source: str) -> dict:
         try:
             outcome = services.reconcile_payment(payment_id=payment_id, source=source)
         except GatewayError:
-            # Unreachable bank: this payment is retried on its own with backoff.
-            logger.warning("status query failed for payment %s; queued a retry", payment_id)
-            query_payment_status.apply_async((payment_id,), countdown=60)
-            outcome = "retry_queued"
+            # Unreachable bank: the next sweep (15 minutes) asks again.
+            logger.warning("status query failed for payment %s", payment_id)
+            outcome = "unanswered"
         counts[outcome] = counts.get(outcome, 0) + 1
     return {"checked": len(ids), **counts}
 
