@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ots_scheme.models import Phase, Registration, Scheme
+from ots_scheme.services import unfrozen_registrations
 
 
 class PhaseInline(admin.TabularInline):
@@ -13,6 +21,59 @@ class PhaseInline(admin.TabularInline):
 class SchemeAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "eligible_from", "eligible_to", "is_demo", "is_active")
     inlines = [PhaseInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/recompute/",
+                self.admin_site.admin_view(self.recompute_view),
+                name="ots_scheme_scheme_recompute",
+            ),
+            *super().get_urls(),
+        ]
+
+    def response_change(self, request, obj):
+        # DESIGN §4.2: a change of phases re-quotes only registrations not yet
+        # fee-paid; the administrator confirms before the batch is queued.
+        url = reverse("admin:ots_scheme_scheme_recompute", args=[obj.pk])
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("If the phases or fees changed, re-compute the quotes of registrations "
+                  "not yet fee-paid."),
+                url,
+                _("Re-compute quotes…"),
+            ),
+            messages.WARNING,
+        )
+        return super().response_change(request, obj)
+
+    def recompute_view(self, request, object_id):
+        """Confirm, then queue the batch re-quote of a scheme's unfrozen registrations."""
+        scheme = get_object_or_404(Scheme, pk=object_id)
+        if not self.has_change_permission(request, scheme):
+            raise PermissionDenied
+        if request.method == "POST":
+            from ots_scheme.tasks import recompute_scheme_quotes
+
+            transaction.on_commit(lambda: recompute_scheme_quotes.delay(scheme.pk))
+            self.message_user(
+                request,
+                _("Re-computing the quotes of %(scheme)s has been queued.")
+                % {"scheme": scheme.code},
+                messages.SUCCESS,
+            )
+            return redirect("admin:ots_scheme_scheme_change", scheme.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "scheme": scheme,
+            "title": _("Re-compute quotes of %(scheme)s") % {"scheme": scheme.code},
+            "unfrozen_count": unfrozen_registrations().filter(scheme=scheme).count(),
+            "phases": scheme.phases.order_by("number"),
+        }
+        return TemplateResponse(request, "admin/ots_scheme/scheme/recompute.html", context)
 
 
 @admin.register(Registration)

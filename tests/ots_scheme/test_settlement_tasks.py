@@ -87,10 +87,9 @@ def test_recompute_case_quotes_task(org_tree, schemes):
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_freeze_through_real_worker_matches_engine_and_is_idempotent(celery_worker):
-    from redportal import demo
-
-    from organization.services import load_org_tree, read_tree_file
     from conftest import ROOT
+    from organization.services import load_org_tree, read_tree_file
+    from redportal import demo
 
     load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     demo.ensure_schemes()
