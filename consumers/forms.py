@@ -1,0 +1,129 @@
+"""Forms of the consumer journey (validation only; no saving)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consumers.uploads import check_document
+from ots_scheme.models import IdProofType
+from ots_scheme.registrations import normalise_mobile
+
+
+class LookupForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=40, required=False)
+    account_number = forms.CharField(
+        label=_("Account number (if the theft was on a connection)"), max_length=12,
+        required=False,
+    )
+
+    def clean_account_number(self):
+        value = self.cleaned_data["account_number"].strip()
+        if value and not re.fullmatch(r"\d{10,12}", value):
+            raise forms.ValidationError(_("An account number has 10 to 12 digits."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("case_number", "").strip() and not data.get("account_number"):
+            if not self.errors:
+                raise forms.ValidationError(
+                    _("Enter your case number (from the notice) or your account number.")
+                )
+        return data
+
+
+class MobileForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("Your mobile number"), max_length=14,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data["mobile"])
+        if not mobile:
+            raise forms.ValidationError(
+                _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
+            )
+        return mobile
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("OTP"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "pattern": "[0-9]{6}"}),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("The OTP has 6 digits."))
+        return code
+
+
+class DetailsForm(forms.Form):
+    """The person's full details (DESIGN §1); the same form serves staff."""
+
+    applicant_name = forms.CharField(label=_("Full name"), max_length=200)
+    father_or_husband_name = forms.CharField(
+        label=_("Father's / husband's name"), max_length=200
+    )
+    address = forms.CharField(label=_("Address of the premises"),
+                              widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    id_proof_type = forms.ChoiceField(
+        label=_("ID proof"), choices=[("", "—")] + list(IdProofType.choices)
+    )
+    id_proof_last4 = forms.CharField(
+        label=_("Last 4 digits of the ID number"), min_length=4, max_length=4,
+        help_text=_("Only the last 4 digits: never the whole number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    id_document = forms.FileField(
+        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, has_document: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_document = has_document
+        if has_document:
+            self.fields["id_document"].help_text = _(
+                "A document is already attached; upload again only to replace it."
+            )
+
+    def clean_id_proof_last4(self):
+        value = self.cleaned_data["id_proof_last4"].strip().upper()
+        if not re.fullmatch(r"[0-9A-Z]{4}", value):
+            raise forms.ValidationError(_("Give only the last 4 characters of your ID number."))
+        return value
+
+    def clean_id_document(self):
+        upload = self.cleaned_data.get("id_document")
+        if upload:
+            check_document(upload)
+        elif not self.has_document:
+            raise forms.ValidationError(_("Upload a copy of your ID proof."))
+        return upload
+
+    def session_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "id_document"}
+
+
+class DeclarationForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I declare that the details given are true, and I accept the terms of the "
+                "scheme: the settlement is made only when the whole amount is paid by the "
+                "due date."),
+        error_messages={"required": _("Please accept the declaration to go on.")},
+    )
+
+
+class StatusForm(forms.Form):
+    registration_number = forms.CharField(label=_("Registration number"), max_length=24)
+
+    def clean_registration_number(self):
+        return self.cleaned_data["registration_number"].strip().upper()

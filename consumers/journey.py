@@ -1,0 +1,81 @@
+"""The consumer's journey kept in the session between pages.
+
+What the person typed is kept (so "back" shows it again); an uploaded
+document is kept as a temporary file until the registration is made, never
+as bytes in the session. After OTP (or on creating a registration) its
+number joins ``session["ots_registrations"]`` — the contract with the
+payments app, whose receipts and checkout pages trust that list.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.files.storage import default_storage
+
+FLOW = "ots_flow"
+REGISTRATIONS = "ots_registrations"
+STATUS = "ots_status"
+TMP_DIR = "tmp/id-documents"
+
+
+def flow(session) -> dict:
+    return dict(session.get(FLOW) or {})
+
+
+def save_flow(session, data: dict) -> None:
+    session[FLOW] = data
+
+
+def start_flow(session, *, case_id: int, scheme_id: int) -> dict:
+    drop_document(session)
+    data = {"case_id": case_id, "scheme_id": scheme_id}
+    session[FLOW] = data
+    return data
+
+
+def end_flow(session) -> None:
+    drop_document(session)
+    session.pop(FLOW, None)
+
+
+def allow_registration(session, registration_number: str) -> None:
+    numbers = list(session.get(REGISTRATIONS) or [])
+    if registration_number not in numbers:
+        numbers.append(registration_number)
+    session[REGISTRATIONS] = numbers[-20:]
+
+
+def may_see(session, registration_number: str) -> bool:
+    return registration_number in (session.get(REGISTRATIONS) or [])
+
+
+def keep_document(session, upload) -> None:
+    """Store a checked upload as a temporary file and remember it in the flow."""
+    drop_document(session)
+    name = default_storage.save(
+        f"{TMP_DIR}/{uuid.uuid4().hex}.{upload.checked_extension}", upload
+    )
+    data = flow(session)
+    data["document"] = {"path": name, "ext": upload.checked_extension,
+                        "size": upload.size}
+    save_flow(session, data)
+
+
+def open_document(session):
+    """Return the kept document as a File (with ``checked_extension``), or None."""
+    document = flow(session).get("document")
+    if not document or not default_storage.exists(document["path"]):
+        return None
+    handle = default_storage.open(document["path"], "rb")
+    handle.checked_extension = document["ext"]
+    return handle
+
+
+def drop_document(session) -> None:
+    document = (session.get(FLOW) or {}).get("document")
+    if document:
+        default_storage.delete(document["path"])
+        data = flow(session)
+        data.pop("document", None)
+        save_flow(session, data)

@@ -1,0 +1,117 @@
+"""One-time passwords sent by SMS (DESIGN §7).
+
+6 digits from ``secrets``; only an HMAC-SHA256 of the code (keyed by the
+secret key, bound to the challenge's mobile and purpose) is stored; valid 10
+minutes; 5 tries; at most 3 sends per mobile per hour, counted on the durable
+``OtpChallenge`` rows so a cache flush does not reset the limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from consumers import sms_templates
+from consumers.models import OtpChallenge
+from consumers.sms import queue_sms
+
+VALID_FOR = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+MAX_SENDS_PER_HOUR = 3
+
+
+class OtpError(Exception):
+    """An OTP refused, with a message for the person (translated)."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Sent:
+    challenge_id: int
+    mobile: str
+
+
+def _hash(*, mobile: str, purpose: str, code: str) -> str:
+    return salted_hmac("consumers.otp", f"{mobile}:{purpose}:{code}",
+                       algorithm="sha256").hexdigest()
+
+
+def sends_left(mobile: str, *, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    used = OtpChallenge.objects.filter(
+        mobile=mobile, created_at__gt=now - dt.timedelta(hours=1)
+    ).count()
+    return max(0, MAX_SENDS_PER_HOUR - used)
+
+
+@transaction.atomic
+def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "hi",
+             template: str = sms_templates.OTP, variables: dict | None = None) -> Sent:
+    """Make a challenge and queue its SMS; refuse past 3 sends per mobile per hour."""
+    # Serialise sends per mobile (PostgreSQL): lock the mobile's recent rows.
+    list(OtpChallenge.objects.select_for_update()
+         .filter(mobile=mobile, created_at__gt=timezone.now() - dt.timedelta(hours=1)))
+    if sends_left(mobile) <= 0:
+        raise OtpError(
+            _("Three OTPs have already been sent to this mobile in the last hour. Please "
+              "try again after an hour."),
+            code="too_many_sends",
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    challenge = OtpChallenge.objects.create(
+        mobile=mobile, purpose=purpose, subject=subject[:64],
+        code_hash=_hash(mobile=mobile, purpose=purpose, code=code),
+        expires_at=timezone.now() + VALID_FOR,
+    )
+    queue_sms(mobile=mobile, template=template,
+              variables={**(variables or {}), "code": code}, language=language)
+    return Sent(challenge_id=challenge.pk, mobile=mobile)
+
+
+def verify_otp(*, challenge_id: int, code: str, purpose: str, subject: str = "") -> OtpChallenge:
+    """Check a code against its challenge; every wrong try is counted and kept."""
+    code = (code or "").strip()
+    with transaction.atomic():
+        challenge = (OtpChallenge.objects.select_for_update()
+                     .filter(pk=challenge_id, purpose=purpose).first())
+        if challenge is None or (subject and challenge.subject != subject[:64]):
+            error = OtpError(_("Please ask for a new OTP."), code="missing")
+        elif challenge.verified_at is not None:
+            error = OtpError(_("This OTP has already been used. Please ask for a new one."),
+                             code="used")
+        elif challenge.expires_at <= timezone.now():
+            error = OtpError(_("This OTP has expired (it is valid for 10 minutes). Please "
+                               "ask for a new one."), code="expired")
+        elif challenge.attempts >= MAX_ATTEMPTS:
+            error = OtpError(_("Too many wrong tries. Please ask for a new OTP."),
+                             code="too_many_tries")
+        else:
+            challenge.attempts += 1
+            right = constant_time_compare(
+                challenge.code_hash,
+                _hash(mobile=challenge.mobile, purpose=purpose, code=code),
+            )
+            if right:
+                challenge.verified_at = timezone.now()
+                challenge.save(update_fields=["attempts", "verified_at"])
+                return challenge
+            challenge.save(update_fields=["attempts"])
+            left = MAX_ATTEMPTS - challenge.attempts
+            if left:
+                error = OtpError(
+                    _("Wrong OTP. %(left)d tries left.") % {"left": left}, code="wrong"
+                )
+            else:
+                error = OtpError(_("Wrong OTP, and no tries are left. Please ask for a "
+                                   "new OTP."), code="too_many_tries")
+    raise error

@@ -1,0 +1,73 @@
+"""Reads for the public pages: finding a case and what the person may do next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from consumers.masking import mask_digits, mask_name
+from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, Scheme
+from ots_scheme.queries import open_scheme
+from ots_scheme.registrations import RegistrationError, check_case_can_register
+from theft_cases.models import TheftCase
+
+LOOKUP_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class CaseOutlook:
+    """A case as the public may see it (masked) and whether it can register now."""
+
+    case: TheftCase
+    scheme: Scheme | None
+    quote: object | None
+    can_register: bool
+    code: str
+    message: str
+    name: str
+    mobile: str
+    account: str
+    has_mobile: bool
+
+
+def find_cases(*, case_number: str = "", account_number: str = "") -> list[TheftCase]:
+    """Return the cases with this case number, or on this account number."""
+    condition = Q()
+    if case_number.strip():
+        condition |= Q(case_number__iexact=case_number.strip())
+    if account_number.strip():
+        condition |= Q(consumer__account_number=account_number.strip())
+    if not condition:
+        return []
+    return list(TheftCase.objects.select_related("consumer", "sub_division")
+                .filter(condition).order_by("case_number")[:LOOKUP_LIMIT])
+
+
+def outlook(case: TheftCase, *, on: dt.date, scheme: Scheme | None = None) -> CaseOutlook:
+    """Say whether ``case`` can register under the scheme open on ``on``."""
+    scheme = scheme or open_scheme(on)
+    quote, can, code, message = None, False, "", ""
+    if scheme is None:
+        code = "not_open"
+        message = _("No settlement scheme is open for registration today.")
+    else:
+        try:
+            quote = check_case_can_register(case=case, scheme=scheme, on=on)
+            can, code = True, "eligible"
+        except RegistrationError as err:
+            code, message = err.code, err.message
+    consumer = case.consumer
+    return CaseOutlook(
+        case=case, scheme=scheme, quote=quote, can_register=can, code=code, message=message,
+        name=mask_name(consumer.name), mobile=mask_digits(consumer.mobile),
+        account=mask_digits(consumer.account_number), has_mobile=bool(consumer.mobile),
+    )
+
+
+def live_registration(case: TheftCase, scheme: Scheme) -> Registration | None:
+    return Registration.objects.filter(
+        case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES
+    ).first()
