@@ -1,0 +1,272 @@
+"""Load test of the public pages under a last-day-of-phase mix (DESIGN §6).
+
+    .venv/bin/python bench/bench_load.py [--scale CASES] [--users N] [--seconds S]
+
+Against the PostgreSQL database in DATABASE_URL (its own; bench/run makes a
+fresh one) and Redis in CELERY_BROKER_URL / CACHE_URL: migrate, seed_demo
+with 5,000 cases, collectstatic (WhiteNoise manifest, as in production),
+then a real Celery worker and gunicorn (≥ 2 workers) on a free loopback port,
+and locust headless, bounded in time and requests:
+
+1. baseline: a static file through gunicorn + WhiteNoise, closed loop —
+   the ceiling of this machine's web stack, measured in the same run;
+2. capacity: the page mix, closed loop → requests/s;
+3. latency: the page mix at a fixed offered rate (≥ the 200 req/s target)
+   → p50 / p95 / p99 and errors.
+
+Pages that do not exist yet (404 at start) are left out and named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+BIN = Path(PY).parent
+OUT = ROOT / "bench/out"
+CANDIDATES = {
+    "home": "/",
+    "lookup": "/ots/lookup/",
+    "calculator": "/ots/calculator/",
+    "otp": "/ots/lookup/",  # the OTP is sent from the case found by lookup
+    "status": "/ots/status/",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args) -> str:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)
+    return result.stdout
+
+
+def wait_http(url: str, seconds: float = 60) -> int:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def samples(env, path: Path, count: int = 2000) -> None:
+    """Write real case numbers, accounts, mobiles and amounts for locust."""
+    code = (
+        "import django, json, sys; django.setup()\n"
+        "from theft_cases.models import TheftCase\n"
+        "rows = TheftCase.objects.select_related('consumer').order_by('?')[:int(sys.argv[1])]\n"
+        "json.dump([{'case_number': c.case_number, 'account_number':"
+        " c.consumer.account_number or '', 'mobile': c.consumer.mobile or '',"
+        " 'assessment': str(c.assessment_amount), 'compounding_fee':"
+        " str(c.compounding_fee)} for c in rows], sys.stdout)\n"
+    )
+    result = subprocess.run([PY, "-c", code, str(count)], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)
+    path.write_text(result.stdout)
+
+
+def locust(env, *, host, pages, users, seconds, rate, prefix, only="", max_requests=200000):
+    run_env = {
+        **env, "LOAD_PAGES": json.dumps(sorted(pages)), "LOAD_RATE_PER_USER": str(rate),
+        "LOAD_ONLY": only, "LOAD_MAX_REQUESTS": str(max_requests),
+    }
+    command = [
+        str(BIN / "locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless",
+        "--host", host, "-u", str(users), "-r", str(max(1, users // 2)),
+        "-t", f"{seconds}s", "--stop-timeout", "5", "--csv", str(prefix),
+        "--only-summary", "--loglevel", "WARNING",
+    ]
+    subprocess.run(command, cwd=ROOT, env=run_env, check=False, timeout=seconds + 60,
+                   capture_output=True, text=True)
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    failures = []
+    if Path(f"{prefix}_failures.csv").exists():
+        with open(f"{prefix}_failures.csv", encoding="utf-8") as handle:
+            failures = list(csv.DictReader(handle))
+    return rows, failures
+
+
+def aggregated(rows):
+    return next(r for r in rows if r["Name"] == "Aggregated")
+
+
+def number(row, key) -> float:
+    value = row.get(key) or "0"
+    return float(value) if value not in ("N/A", "") else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=5000, help="cases to seed")
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=240.0,
+                        help="offered req/s in the latency phase")
+    parser.add_argument("--web-workers", type=int, default=4)
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="redportal-load-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "redportal.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",  # plain HTTP on loopback
+        "DJANGO_HSTS_SECONDS": "0",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP",
+        "MEDIA_ROOT": str(work / "media"),
+        "LOG_LEVEL": "WARNING",
+        "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", f"redportal-load-{os.getpid()}"),
+    }
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/redportal_bench_load")
+    env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")
+    env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/3")
+    if not env["DATABASE_URL"].startswith("postgres"):
+        print("bench_load needs PostgreSQL in DATABASE_URL")
+        print("RESULT []")
+        return 2
+
+    print(f"database {env['DATABASE_URL'].rsplit('/', 1)[-1]}, queue {env['CELERY_QUEUE']}")
+    db_name = env["DATABASE_URL"].rsplit("/", 1)[-1]
+    server = env["DATABASE_URL"].rsplit("/", 1)[0]
+    subprocess.run(["psql", f"{server}/postgres", "-qc", f"CREATE DATABASE {db_name}"],
+                   capture_output=True, check=False)  # exists already: fine
+    t0 = time.monotonic()
+    manage(env, "migrate", "--noinput", "-v0")
+    print("seed:", manage(env, "seed_demo", "--cases", str(args.scale)).strip()[-200:])
+    manage(env, "collectstatic", "--noinput", "-v0")
+    print(f"prepared in {time.monotonic() - t0:.0f} s")
+    sample_file = work / "samples.json"
+    samples(env, sample_file)
+    env["LOAD_SAMPLES"] = str(sample_file)
+
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    processes = []
+    try:
+        worker = subprocess.Popen(  # noqa: S603
+            [str(BIN / "celery"), "-A", "redportal", "worker", "-Q", env["CELERY_QUEUE"],
+             "-c", "1", "--without-gossip", "--without-mingle", "-l", "warning",
+             "-n", f"load-{os.getpid()}@%h"],
+            cwd=ROOT, env=env, stdout=open(OUT / "load-worker.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT, start_new_session=True)
+        processes.append(worker)
+        web = subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "redportal.wsgi"],
+            cwd=ROOT, stdout=open(OUT / "load-gunicorn.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT, start_new_session=True,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                 "GUNICORN_WORKERS": str(max(2, args.web_workers)),
+                 "GUNICORN_ACCESSLOG": "/dev/null", "GUNICORN_LOGLEVEL": "warning"})
+        processes.append(web)
+        status = wait_http(f"{host}/healthz")
+        print(f"gunicorn ({max(2, args.web_workers)} workers) on {host}: /healthz {status}")
+
+        pages, skipped = set(), []
+        for page, path in CANDIDATES.items():
+            code = wait_http(host + path, 10)
+            (pages.add(page) if code < 400 else skipped.append(f"{page} ({path}: {code})"))
+        print("pages in the mix:", ", ".join(sorted(pages)))
+        print("skipped:", ", ".join(skipped) or "none")
+
+        static = "/static/vendor/htmx/htmx.min.js"
+        manifest = json.loads((ROOT / "staticfiles/staticfiles.json").read_text())
+        static = "/static/" + manifest["paths"].get("vendor/htmx/htmx.min.js",
+                                                    "vendor/htmx/htmx.min.js")
+        base_rows, _ = locust(env, host=host, pages={"__static__"}, users=args.users,
+                              seconds=15, rate=0, prefix=OUT / "load-baseline", only=static)
+        baseline_rps = number(aggregated(base_rows), "Requests/s")
+        print(f"baseline (static file): {baseline_rps:.0f} req/s")
+
+        cap_rows, _ = locust(env, host=host, pages=pages, users=args.users,
+                             seconds=args.seconds, rate=0, prefix=OUT / "load-capacity")
+        capacity = aggregated(cap_rows)
+        capacity_rps = number(capacity, "Requests/s")
+        print(f"capacity (mix, closed loop, {args.users} users): {capacity_rps:.0f} req/s, "
+              f"p95 {number(capacity, '95%'):.0f} ms")
+
+        users = max(args.users, 60)
+        lat_rows, failures = locust(env, host=host, pages=pages, users=users,
+                                    seconds=args.seconds, rate=args.rate / users,
+                                    prefix=OUT / "load-latency")
+        latency = aggregated(lat_rows)
+        for row in lat_rows:
+            print(f"  {row['Name']:<22} n={row['Request Count']:>6} "
+                  f"fail={row['Failure Count']:>4} p50={row['50%']:>5} "
+                  f"p95={row['95%']:>5} p99={row['99%']:>5} ms {number(row, 'Requests/s'):.0f}/s")
+        for failure in failures[:10]:
+            print("  failure:", failure.get("Name"), failure.get("Error"),
+                  failure.get("Occurrences"))
+        errors = int(number(latency, "Failure Count")) + int(number(capacity, "Failure Count"))
+        achieved = number(latency, "Requests/s")
+        p95 = number(latency, "95%")
+        web_alive = web.poll() is None and worker.poll() is None
+    finally:
+        for proc in processes:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in processes:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        shutil.rmtree(work, ignore_errors=True)
+
+    mix = "+".join(sorted(pages))
+    rows = [
+        {"name": f"load capacity ({mix})", "value": round(capacity_rps, 1), "unit": "req/s",
+         "target": ">= 200", "baseline": round(baseline_rps, 1),
+         "ratio": round(capacity_rps / baseline_rps, 3) if baseline_rps else None,
+         "met": capacity_rps >= 200},
+        {"name": f"load at {args.rate:.0f} req/s offered: achieved", "value": round(achieved, 1),
+         "unit": "req/s", "target": ">= 200", "baseline": None, "ratio": None,
+         "met": achieved >= 200},
+        {"name": "load p50", "value": number(latency, "50%"), "unit": "ms", "target": None,
+         "baseline": None, "ratio": None, "met": True},
+        {"name": "load p95", "value": p95, "unit": "ms", "target": "<= 200",
+         "baseline": None, "ratio": None, "met": 0 < p95 <= 200},
+        {"name": "load p99", "value": number(latency, "99%"), "unit": "ms", "target": None,
+         "baseline": None, "ratio": None, "met": True},
+        {"name": "load errors", "value": errors, "unit": "requests", "target": "0",
+         "baseline": None, "ratio": None, "met": errors == 0 and web_alive},
+    ]
+    if skipped:
+        rows.append({"name": "load pages skipped: " + "; ".join(skipped), "value": len(skipped),
+                     "unit": "pages", "target": "0", "baseline": None, "ratio": None,
+                     # The target is about lookup + calculator; others only inform.
+                     "met": {"lookup", "calculator"} <= pages})
+    print("RESULT " + json.dumps(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
