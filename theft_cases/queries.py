@@ -1,0 +1,144 @@
+"""Reads of case feeding, shared by views, exports and the command.
+
+Every read of cases starts from ``organization.scoping.visible_to`` so a
+case of another unit is never seen (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from organization.scoping import sees_everything, visible_to
+from theft_cases.models import ActionItem, CaseImport, TheftCase
+from theft_cases.rows import COLUMNS
+
+
+def cases_visible_to(user) -> QuerySet:
+    return visible_to(user, TheftCase.objects.all())
+
+
+def case_list(user) -> QuerySet:
+    """Return the user's cases with what the list page shows."""
+    return cases_visible_to(user).select_related("consumer", "sub_division")
+
+
+def case_totals(queryset: QuerySet) -> dict:
+    """Return ``{"count", "assessed"}`` of a filtered set in one aggregate query."""
+    totals = queryset.order_by().aggregate(count=Count("pk"), assessed=Sum("assessment_amount"))
+    return {"count": totals["count"] or 0, "assessed": totals["assessed"] or 0}
+
+
+def case_for_staff(user, case_number: str) -> TheftCase:
+    """Return the case if it is in the user's jurisdiction, else 404."""
+    return get_object_or_404(
+        cases_visible_to(user).select_related("consumer", "sub_division", "fed_by"),
+        case_number=case_number,
+    )
+
+
+def case_detail(user, case_number: str) -> TheftCase:
+    """Return a case with its registrations, payments and action items."""
+    from ots_scheme.models import Registration
+
+    case = case_for_staff(user, case_number)
+    registrations = (
+        Registration.objects.filter(case=case)
+        .select_related("scheme").prefetch_related("payments").order_by("-created_at")
+    )
+    items = (
+        ActionItem.objects.filter(case=case)
+        .select_related("scheme").prefetch_related("records__officer").order_by("-created_at")
+    )
+    case.registration_list = list(registrations)
+    case.action_item_list = list(items)
+    return case
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    what: str
+    when: object
+    who: object
+    kind: str
+    reason: str
+    changes: list[tuple[str, object, object]]
+
+
+def _entries(history: QuerySet, what: str) -> list[HistoryEntry]:
+    records = list(history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            for change in delta.changes:
+                field = record.instance_type._meta.get_field(change.field)
+                changes.append((str(field.verbose_name), change.old, change.new))
+        entries.append(HistoryEntry(
+            what=what, when=record.history_date, who=record.history_user,
+            kind=record.get_history_type_display(), reason=record.history_change_reason or "",
+            changes=changes,
+        ))
+        previous = record
+    return entries
+
+
+def case_history(case: TheftCase) -> list[HistoryEntry]:
+    """Return the case's and its consumer's changes, newest first (who, when, old → new)."""
+    entries = _entries(case.history.all(), "case") + _entries(
+        case.consumer.history.all(), "consumer"
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def possible_duplicates(*, case_number: str, account_number: str, name: str,
+                        address: str) -> QuerySet:
+    """Return other cases with the same account number, or the same name and address."""
+    match = Q(consumer__name__iexact=name.strip(), consumer__address__iexact=address.strip())
+    if account_number:
+        match |= Q(consumer__account_number=account_number)
+    return (
+        TheftCase.objects.filter(match).exclude(case_number=case_number)
+        .select_related("sub_division").order_by("case_number")[:10]
+    )
+
+
+def imports_visible_to(user) -> QuerySet:
+    """Staff see their own uploads; administrators see all."""
+    imports = CaseImport.objects.select_related("uploaded_by")
+    if sees_everything(user):
+        return imports
+    return imports.filter(uploaded_by=user)
+
+
+def import_for_staff(user, pk: int) -> CaseImport:
+    return get_object_or_404(imports_visible_to(user), pk=pk)
+
+
+EXPORT_HEADER = [*COLUMNS, "status", "fed_at"]
+
+
+def export_rows(queryset: QuerySet):
+    """Yield the cases as rows of the import columns (so an export re-imports)."""
+    for case in queryset.select_related("consumer", "sub_division").iterator(chunk_size=2000):
+        consumer = case.consumer
+        yield [
+            case.case_number, case.detection_date.strftime("%d-%m-%Y"),
+            consumer.account_number, consumer.name, consumer.father_or_husband_name,
+            consumer.address, consumer.mobile, case.sub_division.code, case.category,
+            case.theft_type, case.load_kw if case.load_kw is not None else "",
+            case.fir_number, case.police_station, case.assessment_amount,
+            case.compounding_fee, case.deposited_amount, case.status,
+            case.fed_at.date().isoformat(),
+        ]
+
+
+def prefetch_payments():
+    from payments.models import Payment
+
+    return Prefetch("payments", queryset=Payment.objects.order_by("-created_at"))
