@@ -133,7 +133,7 @@ def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | No
 
 
 def _validate_details(*, applicant_name, address, mobile, id_proof_type, id_proof_last4,
-                      declaration_accepted) -> str:
+                      declaration_accepted, mobile_optional=False) -> str:
     if not declaration_accepted:
         raise RegistrationError(_("Please accept the declaration to register."),
                                 code="declaration")
@@ -141,7 +141,7 @@ def _validate_details(*, applicant_name, address, mobile, id_proof_type, id_proo
         raise RegistrationError(_("Please give your name and the address of the premises."),
                                 code="details")
     clean_mobile = normalise_mobile(mobile)
-    if not clean_mobile:
+    if not clean_mobile and not (mobile_optional and not (mobile or "").strip()):
         raise RegistrationError(_("Enter a 10-digit mobile number starting with 6, 7, 8 or 9."),
                                 code="mobile")
     if id_proof_type and id_proof_type not in IdProofType.values:
@@ -180,6 +180,9 @@ def create_registration(
         applicant_name=applicant_name, address=address, mobile=mobile,
         id_proof_type=id_proof_type, id_proof_last4=id_proof_last4,
         declaration_accepted=declaration_accepted,
+        # Assisted registration of a person with no mobile: consent is a signed
+        # declaration uploaded by the officer instead of an OTP.
+        mobile_optional=assisted_by is not None and consent_document is not None,
     )
     case = TheftCase.objects.select_for_update().select_related("sub_division").get(
         pk=case.pk
@@ -222,8 +225,8 @@ def create_registration(
             _upload_name(consent_document, "consent"), consent_document, save=False
         )
     registration.save()
-    queue_sms(
-        mobile=registration.mobile, template=sms_templates.REGISTRATION_CREATED,
+    _sms(
+        registration, sms_templates.REGISTRATION_CREATED,
         variables={
             "registration": registration.registration_number,
             "case": case.case_number,
@@ -238,6 +241,12 @@ def _upload_name(upload, kind: str) -> str:
     # Never trust the uploaded name: keep only a safe extension from the content check.
     ext = getattr(upload, "checked_extension", "") or "bin"
     return f"{kind}.{ext}"
+
+
+def _sms(registration: Registration, template: str, variables: dict, language="hi") -> None:
+    if registration.mobile:
+        queue_sms(mobile=registration.mobile, template=template, variables=variables,
+                  language=language)
 
 
 def _language() -> str:
@@ -282,8 +291,8 @@ def _fee_paid(registration: Registration, payment) -> None:
         _settle(registration, case, payment)
         return
     _mark_case(case, CaseStatus.REGISTERED)
-    queue_sms(
-        mobile=registration.mobile, template=sms_templates.FEE_PAID,
+    _sms(
+        registration, sms_templates.FEE_PAID,
         variables={
             "registration": registration.registration_number,
             "balance": format_inr(registration.balance),
@@ -298,8 +307,8 @@ def _settle(registration: Registration, case: TheftCase, payment) -> None:
     registration.settled_at = payment.paid_at
     registration.save(update_fields=["status", "settled_at"])
     _mark_case(case, CaseStatus.SETTLED)
-    queue_sms(
-        mobile=registration.mobile, template=sms_templates.SETTLED,
+    _sms(
+        registration, sms_templates.SETTLED,
         variables={"registration": registration.registration_number,
                    "case": case.case_number},
     )
@@ -393,8 +402,8 @@ def reject_registration(*, registration: Registration, officer, reason: str) -> 
     if case.status in (CaseStatus.REGISTERED, CaseStatus.SETTLED):
         # The case is open again; the flagging sweep takes it from here.
         _mark_case(case, CaseStatus.FED)
-    queue_sms(
-        mobile=registration.mobile, template=sms_templates.REJECTED,
+    _sms(
+        registration, sms_templates.REJECTED,
         variables={"registration": registration.registration_number, "reason": reason[:120]},
     )
     return registration
