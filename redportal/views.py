@@ -51,4 +51,10 @@ def staff_home(request):
     """Land an officer on their work: links into their jurisdiction."""
     if not is_staff_user(request.user):
         raise Http404
-    return render(request, "staff_home.html", {"unit": user_unit(request.user)})
+    context = {"unit": user_unit(request.user)}
+    # Defaulters: escalated action items, for the Executive Engineer and above.
+    from theft_cases.actions import escalated_count, is_senior
+
+    if is_senior(request.user):
+        context["escalated_actions"] = escalated_count(request.user)
+    return render(request, "staff_home.html", context)
