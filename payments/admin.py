@@ -1,14 +1,22 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from payments.models import Payment, PaymentEvent
+from payments.models import MissingPaymentReport, Payment, PaymentEvent, SandboxTransaction
 
 
 class PaymentEventInline(admin.TabularInline):
+    """The ledger is append-only: events are shown, never edited or deleted."""
+
     model = PaymentEvent
     extra = 0
     can_delete = False
     readonly_fields = ("kind", "status_before", "status_after", "payload", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Payment)
@@ -19,3 +27,20 @@ class PaymentAdmin(SimpleHistoryAdmin):
     search_fields = ("order_id", "gateway_reference", "receipt_number")
     raw_id_fields = ("registration",)
     inlines = [PaymentEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MissingPaymentReport)
+class MissingPaymentReportAdmin(admin.ModelAdmin):
+    list_display = ("registration", "bank_reference", "found", "payment", "created_at")
+    list_filter = ("found",)
+    search_fields = ("registration__registration_number", "bank_reference")
+    raw_id_fields = ("registration", "payment")
+
+
+@admin.register(SandboxTransaction)
+class SandboxTransactionAdmin(admin.ModelAdmin):
+    list_display = ("order_id", "bank_reference", "amount", "status", "paid_at")
+    search_fields = ("order_id", "bank_reference")

@@ -186,6 +186,20 @@ def _notice_payload(notice: GatewayNotice, source: str) -> dict:
     }
 
 
+def _lock_payment(*, order_id: str) -> Payment | None:
+    """Lock the payment's registration, then the payment, and return the payment.
+
+    Registration before payment, the same order ``start_payment`` and
+    ``record_counter_payment`` take, so concurrent requests never deadlock.
+    """
+    row = Payment.objects.filter(order_id=order_id).values("pk", "registration_id").first()
+    if row is None:
+        return None
+    list(Registration.objects.select_for_update().filter(pk=row["registration_id"])
+         .values_list("pk", flat=True))
+    return Payment.objects.select_for_update().get(pk=row["pk"])
+
+
 def apply_notice(*, notice: GatewayNotice, source: str, gateway_name: str) -> str:
     """Apply what the bank said about an order; return what happened.
 
@@ -194,7 +208,7 @@ def apply_notice(*, notice: GatewayNotice, source: str, gateway_name: str) -> st
     ``unknown_order``, ``amount_mismatch``, ``reference_reused``.
     """
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(order_id=notice.order_id).first()
+        payment = _lock_payment(order_id=notice.order_id)
         if payment is None:
             logger.warning("payment notice for unknown order %s (%s)", notice.order_id, source)
             return "unknown_order"
