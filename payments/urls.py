@@ -13,6 +13,8 @@ urlpatterns = [
     path("payments/return/<str:order_id>/", views.payment_return, name="return"),
     path("payments/callback/", views.callback, name="callback"),
     path("payments/sandbox/<str:order_id>/", views.sandbox_bank, name="sandbox_bank"),
+    path("payments/sandbox/<str:order_id>/status/", views.sandbox_status,
+         name="sandbox_status"),
     path("payments/acknowledgement/<str:registration_number>/", views.acknowledgement,
          name="acknowledgement"),
     path("payments/certificate/<str:registration_number>/", views.certificate,

@@ -19,7 +19,12 @@ from ots_scheme.models import Registration
 from payments import queries, receipts, services
 from payments.forms import CounterPaymentForm, MissingPaymentForm
 from payments.gateways import GatewayError, get_gateway
-from payments.gateways.sandbox import SandboxGateway, bank_decide, send_callbacks
+from payments.gateways.sandbox import (
+    SandboxGateway,
+    bank_decide,
+    sandbox_status_reply,
+    send_callbacks,
+)
 from payments.models import PaymentPurpose, PaymentStatus
 from redportal.money import today_ist
 
@@ -128,6 +133,21 @@ def sandbox_bank(request, order_id: str):
         "open": payment.status in services.OPEN_STATUSES,
         "callback_mode": getattr(settings, "SANDBOX_CALLBACK_MODE", "immediate"),
     })
+
+
+def sandbox_status(request, order_id: str):
+    """The sandbox bank's status-query endpoint: signed JSON about one order.
+
+    ``SandboxGateway.query_status`` reads the same record in-process; this is
+    the bank's API as an outside client would see it.
+    """
+    if not isinstance(get_gateway(), SandboxGateway):
+        raise Http404
+    body, headers = sandbox_status_reply(order_id=order_id)
+    response = HttpResponse(body, content_type="application/json")
+    for name, value in headers.items():
+        response[name] = value
+    return _no_store(response)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

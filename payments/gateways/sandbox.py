@@ -136,6 +136,14 @@ def signed_callback(txn, *, status: str | None = None) -> tuple[bytes, dict]:
     return body, {SandboxGateway.signature_header: SandboxGateway.sign(body)}
 
 
+def sandbox_status_reply(*, order_id: str) -> tuple[bytes, dict]:
+    """Return the signed body and headers the bank's status endpoint answers."""
+    notice = SandboxGateway().query_status(order_id=order_id)
+    data = notice.raw or {"order_id": order_id, "status": notice.status}
+    body = json.dumps(data, sort_keys=True).encode()
+    return body, {SandboxGateway.signature_header: SandboxGateway.sign(body)}
+
+
 def deliver_callback(*, order_id: str, status: str | None = None) -> int:
     """Send the bank's callback for ``order_id`` through the portal's handler.
 

@@ -329,3 +329,16 @@ def test_balance_paid_settles_registration_and_case(
     assert registration.status == RegistrationStatus.SETTLED
     assert registration.case.status == "settled"
     assert PaymentEvent.objects.filter(payment=balance, kind="credited").count() == 1
+
+
+def test_sandbox_status_endpoint_answers_signed_json(client, registration):
+    payment = fee_payment(registration)
+    url = reverse("payments:sandbox_status", args=[payment.order_id])
+    unknown = client.get(url)
+    assert unknown.json()["status"] == "unknown"
+    txn = bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
+    reply = client.get(url)
+    assert reply.json()["bank_reference"] == txn.bank_reference
+    from payments.gateways import PaymentGateway
+
+    assert PaymentGateway.signature_ok(reply.content, reply["X-Sandbox-Signature"])
