@@ -28,7 +28,8 @@ from payments.gateways.sandbox import (
 from payments.models import PaymentPurpose, PaymentStatus
 from redportal.money import today_ist
 
-DECIDED = (PaymentStatus.SUCCESS, PaymentStatus.FAILED)
+# Expired: a status query found the bank never took the money.
+DECIDED = (PaymentStatus.SUCCESS, PaymentStatus.FAILED, PaymentStatus.EXPIRED)
 # While the browser waits on the return page, the bank is asked at most this
 # often (seconds), and not before this long after the return.
 RETURN_QUERY_INTERVAL = 20

@@ -342,3 +342,24 @@ def test_sandbox_status_endpoint_answers_signed_json(client, registration):
     from payments.gateways import PaymentGateway
 
     assert PaymentGateway.signature_ok(reply.content, reply["X-Sandbox-Signature"])
+
+
+def test_return_page_of_an_order_the_bank_never_saw_ends_as_expired(
+    client, consumer_client, registration
+):
+    consumer_client(registration.registration_number)
+    payment = fee_payment(registration)
+    client.get(reverse("payments:checkout", args=[payment.order_id]))  # left at the bank
+    Payment.objects.filter(pk=payment.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=3))
+    url = reverse("payments:return", args=[payment.order_id])
+    assert status_marker(client.get(url)) == "confirming"
+
+    from django.core.cache import cache
+
+    cache.delete(f"payments:return-query:{payment.order_id}")  # the interval has passed
+    poll = client.get(url, headers={"HX-Request": "true"})
+
+    assert 'data-payment-status="expired"' in poll.content.decode()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.EXPIRED
