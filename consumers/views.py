@@ -385,7 +385,8 @@ def pay(request, registration_number: str, purpose: str):
 def status(request):
     """Ask for the registration number and send an OTP to its mobile."""
     form = StatusForm(request.POST or None,
-                      initial={"registration_number": request.GET.get("registration_number")})
+                      initial={"registration_number": request.GET.get("registration_number")
+                               or request.GET.get("registration")})
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["registration_number"]
         reg = Registration.objects.filter(registration_number=number).first()

@@ -158,3 +158,18 @@ def test_needs_attention_filter_lists_paid_rejected(as_user, reg, users):
     page = as_user("je_aminabad").get(reverse("registrations:list"),
                                       {"needs_attention": "on"}).content.decode()
     assert reg.registration_number in page
+
+
+def test_documents_only_inside_jurisdiction(as_user, org_tree, demo):
+    from ots_scheme.registrations import create_registration
+
+    upload = SimpleUploadedFile("id.pdf", PDF)
+    upload.checked_extension = "pdf"
+    created = create_registration(
+        case=TheftCaseFactory(), scheme=demo, applicant_name="A", father_or_husband_name="B",
+        address="C", mobile="9000022222", declaration_accepted=True, id_document=upload)
+    url = reverse("registrations:document", args=[created.registration_number, "id"])
+    assert as_user("je_chowk").get(url).status_code == 404
+    response = as_user("je_aminabad").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
