@@ -52,9 +52,24 @@ def foreign_objects(users, schemes, org_tree):
     }
 
 
+# Arguments that pick a format or a file of an object, not the object itself.
+AUXILIARY = {
+    "fmt": ["csv", "xlsx"],
+    "what": ["file", "errors", "report", "original", "error_report"],
+    "kind": ["id", "id_document", "consent", "consent_document"],
+}
+
+
+def is_object_argument(argument: str, foreign: dict[str, list]) -> bool:
+    """Return True if the argument names a scoped object (not a format)."""
+    return argument not in AUXILIARY and candidates(argument, foreign) is not None
+
+
 def candidates(argument: str, foreign: dict[str, list]) -> list | None:
     """Return the foreign values that fit a URL argument, or None if unknown."""
     name = argument.lower()
+    if name in AUXILIARY:
+        return AUXILIARY[name]
     if "case_number" in name:
         return foreign["case_number"]
     if "registration_number" in name or name in {"reg_number", "number"}:
