@@ -18,13 +18,14 @@ import codecs
 import csv
 import datetime as dt
 import io
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
@@ -269,6 +270,39 @@ def describe_rejection(entry: dict) -> dict:
     }
 
 
+class SeenNumbers:
+    """The case numbers met so far in one file, in a temporary table.
+
+    A set in memory would grow with the file; the table keeps the import's
+    memory flat however long the list is (DESIGN §6).
+    """
+
+    def __init__(self):
+        self.table = f"import_seen_{uuid.uuid4().hex[:12]}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table} (case_number text PRIMARY KEY)"
+            )
+
+    def first_seen(self, numbers: list[str]) -> set[str]:
+        """Record ``numbers``; return those never seen before in this file."""
+        fresh: set[str] = set()
+        for start in range(0, len(numbers), 1000):
+            batch = numbers[start:start + 1000]
+            placeholders = ", ".join(["(%s)"] * len(batch))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {self.table} (case_number) VALUES {placeholders} "  # noqa: S608
+                    "ON CONFLICT DO NOTHING RETURNING case_number", batch,
+                )
+                fresh.update(row[0] for row in cursor.fetchall())
+        return fresh
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
                  change_reason: str):
@@ -281,7 +315,7 @@ class _Run:
         self.apply = apply
         self.report = report
         self.change_reason = change_reason
-        self.seen: dict[str, int] = {}
+        self.seen = SeenNumbers()
         self.sub_divisions = {
             code: (pk, path) for code, pk, path in OrgUnit.objects.filter(
                 kind=UnitKind.SUB_DIVISION
@@ -292,7 +326,7 @@ class _Run:
     def reject(self, line: int, raw: dict, columns: list[str], codes: list[str]) -> None:
         self.outcome.rejected += 1
         if len(self.outcome.rejected_rows) < INLINE_REJECTED_LIMIT:
-            case_number = str(raw.get("case_number") or "").strip()
+            case_number = cell_text(raw.get("case_number"))
             self.outcome.rejected_rows.append(
                 rejection_entry(line, columns, codes, case_number)
             )
@@ -301,13 +335,15 @@ class _Run:
 
     def chunk(self, pairs: list[tuple[int, dict]]) -> None:
         valid: list[tuple[int, dict, CaseRow]] = []
-        for line, raw in pairs:
+        numbers = [cell_text(raw.get("case_number")) for _, raw in pairs]
+        fresh = self.seen.first_seen(list(dict.fromkeys(n for n in numbers if n)))
+        for (line, raw), case_number in zip(pairs, numbers, strict=True):
+            if case_number:
+                if case_number not in fresh:
+                    self.reject(line, raw, ["case_number"], ["duplicate_in_file"])
+                    continue
+                fresh.discard(case_number)  # later copies in this chunk are duplicates
             result = parse_row(raw, today=self.today)
-            case_number = str(raw.get("case_number") or "").strip()
-            first_line = self.seen.setdefault(case_number, line) if case_number else line
-            if first_line != line:
-                self.reject(line, raw, ["case_number"], ["duplicate_in_file"])
-                continue
             if isinstance(result, list):
                 self.reject(line, raw, [e.column for e in result], [e.reason for e in result])
                 continue
@@ -449,6 +485,7 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
             run.outcome.processed += len(pairs)
             if progress is not None:
                 progress(run.outcome.processed)
+        run.seen.drop()
         return run.outcome
     finally:
         sheet.close()

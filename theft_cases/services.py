@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import tempfile
 from pathlib import Path
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,7 +158,12 @@ def import_upload(*, user, uploaded_file, language: str = "hi") -> CaseImport:
     return case_import
 
 
-def _store_result(case_import: CaseImport, outcome: importing.Outcome, report: str) -> None:
+def _report_file():
+    """A temporary text file for the error report (kept off the heap)."""
+    return io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", newline="")
+
+
+def _store_result(case_import: CaseImport, outcome: importing.Outcome, report) -> None:
     case_import.created_count = outcome.created
     case_import.updated_count = outcome.updated
     case_import.unchanged_count = outcome.unchanged
@@ -169,7 +174,9 @@ def _store_result(case_import: CaseImport, outcome: importing.Outcome, report: s
         case_import.error_report.delete(save=False)
     if outcome.rejected:
         name = f"errors-{case_import.pk}.csv"
-        case_import.error_report.save(name, ContentFile(report.encode("utf-8")), save=False)
+        report.flush()
+        report.buffer.seek(0)  # stored as UTF-8 bytes, whatever the locale
+        case_import.error_report.save(name, File(report.buffer), save=False)
 
 
 def import_validate(*, case_import_id: int, language: str = "hi",
@@ -183,8 +190,7 @@ def import_validate(*, case_import_id: int, language: str = "hi",
         case_import.processed_rows = 0
         case_import.save(update_fields=["status", "processed_rows"])
     user = case_import.uploaded_by
-    report = io.StringIO()
-    with override(language):
+    with override(language), _report_file() as report:
         try:
             with case_import.file.open("rb") as handle:
                 case_import.total_rows = importing.count_rows(handle)
@@ -202,7 +208,7 @@ def import_validate(*, case_import_id: int, language: str = "hi",
             case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
             if case_import.status != ImportStatus.VALIDATING:
                 return None
-            _store_result(case_import, outcome, report.getvalue())
+            _store_result(case_import, outcome, report)
             case_import.status = ImportStatus.PREVIEWED
             case_import.message = ""
             case_import.save()
@@ -251,9 +257,8 @@ def import_cancel(*, user, case_import_id: int) -> CaseImport:
 def import_apply(*, case_import_id: int, language: str = "hi",
                  today: dt.date | None = None) -> CaseImport | None:
     """Apply a confirmed import in one transaction; idempotent by status."""
-    report = io.StringIO()
     try:
-        with transaction.atomic(), override(language):
+        with transaction.atomic(), override(language), _report_file() as report:
             case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
             if case_import.status != ImportStatus.APPLYING:
                 return None
@@ -264,7 +269,7 @@ def import_apply(*, case_import_id: int, language: str = "hi",
                     change_reason=f"import {case_import.pk}",
                     progress=lambda n: _set_progress(case_import_id, n, in_database=False),
                 )
-            _store_result(case_import, outcome, report.getvalue())
+            _store_result(case_import, outcome, report)
             case_import.status = ImportStatus.APPLIED
             case_import.applied_at = timezone.now()
             case_import.message = ""
