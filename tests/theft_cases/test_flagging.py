@@ -170,15 +170,20 @@ def test_action_taken_case_stays_action_taken_when_flagged_again(dataset, scheme
 
 
 @pytest.mark.django_db
-def test_sweep_is_recorded_in_history(dataset):
+def test_sweep_is_recorded_in_history(dataset, schemes):
     sweep()
     item = ActionItem.objects.get(case=dataset["unregistered"])
     assert item.history.count() == 1
     assert item.history.first().history_type == "+"
+    # Clearing the flag is in the case's own history.
     case = TheftCase.objects.get(pk=dataset["unregistered"].pk)
+    RegistrationFactory(case=case, scheme=schemes["OTS-THEFT-23"],
+                        status=RegistrationStatus.FEE_PAID)
+    sweep()
     latest = case.history.first()
-    assert latest.status == CaseStatus.FLAGGED
-    assert "flagged" in latest.history_change_reason
+    assert latest.status == CaseStatus.REGISTERED
+    assert "cleared" in latest.history_change_reason
+    assert item.history.first().closed_reason == ClosedReason.REGISTERED
 
 
 @pytest.mark.django_db
