@@ -188,3 +188,57 @@ def test_refused_file_via_services_leaves_no_trace(users, tmp_path):
     with pytest.raises(importing.ImportFileError):
         import_from_path(user=users["je_aminabad"], path=path)
     assert CaseImport.objects.count() == 0
+
+
+def test_duplicates_across_chunks(users):
+    from django.db import transaction
+
+    rows = [good_row(1), good_row(2), good_row(3), good_row(1, name="x"), good_row(2),
+            good_row(4), good_row(4)]
+    with transaction.atomic():
+        outcome = importing.run_import(handle=io.BytesIO(csv_bytes(rows)),
+                                       user=users["je_aminabad"], today=TODAY, apply=True,
+                                       chunk_size=2)
+    assert outcome.counts() == {"created": 4, "updated": 0, "unchanged": 0, "rejected": 3}
+    assert sorted(e["line"] for e in outcome.rejected_rows) == [5, 6, 8]
+    assert TheftCase.objects.get(case_number="LKO/AMN/2023/0001").consumer.name == "राम कुमार 1"
+
+
+def test_error_report_keeps_the_original_row_in_hindi(users, tmp_path):
+    from django.utils import translation
+
+    from theft_cases.services import import_from_path
+
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes([good_row(1, mobile="12345", name="सीता देवी")]))
+    record = import_from_path(user=users["je_aminabad"], path=path, language="hi")
+    report = record.error_report.read().decode("utf-8-sig")
+    assert "सीता देवी" in report and "12345" in report
+    assert "मोबाइल 10 अंकों का हो" in report
+    with translation.override("en"):
+        assert importing.describe_rejection(record.rejected_rows[0])["reason"] == \
+            "mobile must be 10 digits starting with 6, 7, 8 or 9"
+
+
+def test_changed_assessment_requotes_unfrozen_registration(users, schemes,
+                                                           django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from tests.factories import RegistrationFactory
+
+    user = users["je_aminabad"]
+    run(csv_bytes([good_row(1)]), user)
+    case = TheftCase.objects.get()
+    registration = RegistrationFactory(case=case, scheme=schemes["DEMO-OTS-THEFT"])
+    from theft_cases.services import queue_quote_recompute
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            outcome = importing.run_import(
+                handle=io.BytesIO(csv_bytes([good_row(1, assessment_amount="50,000")])),
+                user=user, today=TODAY, apply=True)
+            assert outcome.changed_money_case_ids == [case.pk]
+            assert queue_quote_recompute(outcome.changed_money_case_ids) == 1
+    registration.refresh_from_db()
+    assert registration.assessment == Decimal("50000.00")
+    assert registration.total_payable == Decimal("33000.00")  # 50 % + ₹8,000 compounding

@@ -141,3 +141,23 @@ def test_formula_text_is_kept_as_text():
 
 def test_row_error_is_plain_data():
     assert RowError("mobile", "bad_mobile") == RowError("mobile", "bad_mobile")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from redportal.money import format_inr  # noqa: E402
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2))
+def test_any_indian_style_amount_reads_back_exactly(amount):
+    text = format_inr(amount, symbol=False)
+    row = parse_row({**GOOD, "assessment_amount": text}, today=TODAY)
+    assert isinstance(row, CaseRow)
+    assert row.assessment_amount == amount
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)))
+def test_date_formats_agree(day):
+    texts = [day.strftime("%d-%m-%Y"), day.strftime("%d/%m/%Y"), day.isoformat()]
+    assert {parse_date(t) for t in texts} == {day}

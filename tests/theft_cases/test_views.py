@@ -248,7 +248,8 @@ def test_import_page_in_hindi(as_user, users, upload):
     upload(client, csv_bytes([good_row(1, mobile="123")]))
     record = CaseImport.objects.get()
     page = client.get(f"/staff/imports/{record.pk}/").content.decode()
-    assert "mobile" in page and record.rejected_count == 1
+    assert record.rejected_count == 1
+    assert "मोबाइल 10 अंकों का हो" in page and "अस्वीकृत पंक्तियाँ" in page
 
 
 @pytest.mark.parametrize(
