@@ -226,3 +226,15 @@ def test_beat_schedule_registers_the_sweep():
     assert app.conf.beat_schedule["flag-defaulters-nightly"]["task"] == (
         "theft_cases.tasks.flag_defaulters"
     )
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_nightly_task_runs_on_a_real_worker(celery_worker, org_tree, schemes):
+    from theft_cases.tasks import flag_defaulters
+
+    case = TheftCaseFactory(fed_at=at_ist(2025, 11, 1))
+    result = flag_defaulters.delay(TODAY.isoformat()).get(timeout=60)
+    assert result["flagged"] == 1
+    assert ActionItem.objects.filter(case=case, status=ActionStatus.OPEN).count() == 1
+    assert flag_defaulters.delay(TODAY.isoformat()).get(timeout=60)["flagged"] == 0
