@@ -29,8 +29,11 @@ class ActionRecordInline(admin.TabularInline):
 
 @admin.register(ActionItem)
 class ActionItemAdmin(SimpleHistoryAdmin):
-    list_display = ("case", "scheme", "sub_division", "reason", "status", "due_date")
-    list_filter = ("status", "reason")
+    list_display = ("case", "scheme", "sub_division", "reason", "status", "due_date",
+                    "escalated_at", "closed_reason")
+    list_filter = ("status", "reason", "closed_reason", "scheme")
+    search_fields = ("case__case_number",)
+    date_hierarchy = "created_at"
     raw_id_fields = ("case",)
     inlines = [ActionRecordInline]
 
