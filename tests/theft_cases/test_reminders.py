@@ -68,3 +68,13 @@ def test_registering_before_the_second_reminder_stops_it(cases, schemes):
     send_phase_reminders(today=dt.date(2025, 12, 27))
     RegistrationFactory(case=cases["unregistered"], scheme=schemes["OTS-THEFT-23"])
     assert send_phase_reminders(today=dt.date(2026, 1, 1)) == {"sent": 0}
+
+
+def test_english_template_is_registered_with_the_same_variables():
+    from consumers.sms import render
+
+    variables = {"case_number": "LKO/AMN/2023/0123", "phase": 1, "ends_on": "03-01-2026",
+                 "payable": "₹65,728", "saving": "₹6,173"}
+    text = render("defaulter_reminder_next_phase", variables, "en")
+    assert "₹6,173 less than in the next phase" in text
+    assert "₹6,173" in render("defaulter_reminder_next_phase", variables, "hi")
