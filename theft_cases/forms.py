@@ -88,6 +88,7 @@ class CaseForm(forms.Form):
         self.row: CaseRow | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form carries the token
         self.helper.layout = Layout(
             Row(Column("case_number", css_class="col-md-4"),
                 Column("detection_date", css_class="col-md-4"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from organization.scoping import sees_everything, visible_to
+from organization.scoping import visible_to
 from theft_cases.models import ActionItem, CaseImport, TheftCase
 from theft_cases.rows import COLUMNS
 
@@ -109,11 +109,12 @@ def possible_duplicates(*, case_number: str, account_number: str, name: str,
 
 
 def imports_visible_to(user) -> QuerySet:
-    """Staff see their own uploads; administrators see all."""
-    imports = CaseImport.objects.select_related("uploaded_by")
-    if sees_everything(user):
-        return imports
-    return imports.filter(uploaded_by=user)
+    """Return the imports uploaded by officers inside the user's jurisdiction.
+
+    Only the uploader confirms or cancels one (``theft_cases.services``).
+    """
+    return visible_to(user, CaseImport.objects.select_related("uploaded_by"),
+                      field="uploaded_by__staff_profile__unit")
 
 
 def import_for_staff(user, pk: int) -> CaseImport:

@@ -188,6 +188,8 @@ def _import_context(request, pk):
         "imp": case_import,
         "progress": progress,
         "percent": percent,
+        "can_confirm": case_import.uploaded_by_id == request.user.pk
+        or request.user.is_superuser,
         "running": case_import.status in (
             ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.APPLYING
         ),

@@ -318,3 +318,15 @@ def test_import_through_a_real_worker(celery_worker, as_user, users, upload):
         time.sleep(0.3)
     assert record.status == ImportStatus.APPLIED
     assert TheftCase.objects.count() == 29 and Consumer.objects.count() == 29
+
+
+def test_senior_sees_but_cannot_confirm_an_import(as_user, users, upload):
+    upload(as_user("je_aminabad"), csv_bytes([good_row(1)]))
+    record = CaseImport.objects.get()
+    xen = as_user("xen_aminabad")
+    page = xen.get(f"/staff/imports/{record.pk}/").content.decode()
+    assert "/apply/" not in page
+    xen.post(f"/staff/imports/{record.pk}/apply/")
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED
+    assert TheftCase.objects.count() == 0
