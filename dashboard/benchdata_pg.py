@@ -65,6 +65,8 @@ def generate(setup: Setup, *, cases: int, registrations: int, seed: int) -> dict
     scheme = setup.scheme
     counts: dict = {}
     with connection.cursor() as cursor:
+        # ON COMMIT DROP does not fire inside an outer transaction (tests).
+        cursor.execute("DROP TABLE IF EXISTS bg_case, bg_reg")
         cursor.execute("SELECT setseed(%s)", [((seed % 2000) - 1000) / 1000])
         values_sql, values_params = _category_values()
         status_sql, status_params = _status_case()
