@@ -35,7 +35,9 @@ def test_page_in_english_and_hindi_with_indian_amounts(known, as_user, lang, out
     assert outstanding in html
     assert "₹2,04,000.00" in html  # exact amount in the title, Indian grouping
     if lang == "en":
-        assert "Uptake funnel" in html
+        assert "Uptake funnel" in html and "50.0% of eligible" in html
+    else:
+        assert "पात्र का 50.0%" in html and "इकाईवार प्रगति" in html
 
 
 @pytest.mark.django_db
