@@ -25,6 +25,8 @@ SUGGEST = {
     "hx-include": "closest form",
     "hx-target": "#id_compounding_fee",
     "hx-swap": "outerHTML",
+    # Category and load both ask; only the latest answer may land.
+    "hx-sync": "closest form:replace",
 }
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
 FIELD_OF_COLUMN = {"sub_division_code": "sub_division"}
