@@ -149,3 +149,25 @@ def test_recompute_scheme_after_phase_change(org_tree, schemes):
     assert waiting.payable_percent == D("52.5")
     assert waiting.assessment_payable == D("64814.00")  # 64814.40
     assert expired.total_payable is None
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", ["phase 2", "55%", "rounded to whole rupees (half up)", "= Total payable",
+             "larger of ₹2,000 and 10%", "31-01-2026", "frozen at fee payment"]),
+     ("hi", ["चरण 2", "55%", "आधा ऊपर", "= कुल देय", "₹2,000", "31-01-2026"])],
+)
+def test_explain_partial_shows_rule_and_lines(org_tree, schemes, language, words):
+    from django.template.loader import render_to_string
+
+    registration = RegistrationFactory(quoted_on=dt.date(2026, 1, 10))
+    services.freeze_settlement(registration=registration, paid_at=ist(2026, 1, 10, 9))
+    registration.refresh_from_db()
+    with translation.override(language):
+        html = render_to_string("ots_scheme/_settlement_explain.html",
+                                {"registration": registration})
+    for word in words:
+        assert word in html, word
+    for amount in ["₹1,23,456.00", "₹67,901.00", "₹55,555.00", "₹4,000.00", "₹71,901.00",
+                   "₹12,346.00", "₹59,555.00"]:
+        assert amount in html, amount
