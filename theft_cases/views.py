@@ -241,7 +241,8 @@ def import_cancel(request, pk: int):
 def import_download(request, pk: int, what: str):
     case_import = queries.import_for_staff(request.user, pk)
     stored = case_import.file if what == "file" else case_import.error_report
-    if not stored:
+    if not stored or not stored.storage.exists(stored.name):
+        # A record whose file was removed from storage: nothing to hand out.
         raise Http404
     name = case_import.original_name if what == "file" else f"errors-{case_import.pk}.csv"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)

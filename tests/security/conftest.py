@@ -36,9 +36,11 @@ def foreign_objects(users, schemes, org_tree):
         order_id="ORD-SEC-0001", registration=registration, sub_division=aminabad,
         purpose=PaymentPurpose.choices[0][0], amount=Decimal("12346.00"),
     )
+    from django.core.files.base import ContentFile
+
     case_import = CaseImport.objects.create(
-        file="imports/2026/01/aminabad.csv", original_name="aminabad.csv",
-        uploaded_by=users["je_aminabad"],
+        file=ContentFile(b"case_number\n", name="aminabad.csv"),
+        original_name="aminabad.csv", uploaded_by=users["je_aminabad"],
     )
     ids = sorted(
         {case.pk, other_case.pk, registration.pk, item.pk, payment.pk, case_import.pk}
