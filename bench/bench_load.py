@@ -144,7 +144,7 @@ def main() -> int:
         "DJANGO_HSTS_SECONDS": "0",
         "DATABASE_CONN_MAX_AGE": "60",
         "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP",
+        "CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
         "MEDIA_ROOT": str(work / "media"),
         "LOG_LEVEL": "WARNING",
         "CELERY_QUEUE": os.environ.get("CELERY_QUEUE", f"redportal-load-{os.getpid()}"),

@@ -3,7 +3,7 @@
 Pages come from LOAD_PAGES (a JSON list: which of lookup, calculator, otp,
 status, home exist at run time); samples of real case numbers, accounts and
 mobiles from LOAD_SAMPLES. Every simulated person arrives from their own
-address (X-Real-IP, which the portal reads through RATELIMIT_IP_META_KEY as
+address (X-Real-IP, which the portal reads through CLIENT_IP_HEADER as
 behind nginx), so per-address limits apply per person, as in production.
 Bounded: ``-t`` on the command line and LOAD_MAX_REQUESTS here.
 """

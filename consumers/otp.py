@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from consumers import sms_templates
 from consumers.models import OtpChallenge
 from consumers.sms import queue_sms
+from redportal.queueing import broker_available
 
 VALID_FOR = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -61,6 +62,13 @@ def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "h
     # Serialise sends per mobile (PostgreSQL): lock the mobile's recent rows.
     list(OtpChallenge.objects.select_for_update()
          .filter(mobile=mobile, created_at__gt=timezone.now() - dt.timedelta(hours=1)))
+    if not broker_available():
+        # The SMS could not leave now; refuse before a send is counted.
+        raise OtpError(
+            _("Sending SMS is temporarily unavailable. Nothing has been sent; please try "
+              "again in a few minutes."),
+            code="sms_unavailable",
+        )
     if sends_left(mobile) <= 0:
         raise OtpError(
             _("Three OTPs have already been sent to this mobile in the last hour. Please "

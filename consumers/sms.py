@@ -8,6 +8,7 @@ key (``register_template``) so the texts stay in one place per app, and
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from consumers.models import SmsMessage, SmsStatus
+from redportal.queueing import enqueue, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +43,24 @@ def get_template(key: str) -> SmsTemplate:
     return _TEMPLATES[key]
 
 
-def render(key: str, variables: dict, language: str) -> str:
+# Variables that must never be kept or logged in clear (DESIGN §7: OTPs are
+# stored hashed): masked in logs, and removed from the outbox once a real
+# provider has taken the message.
+SECRET_VARIABLES = frozenset({"code"})
+MASK = "******"
+
+
+def masked_variables(variables: dict) -> dict:
+    return {k: (MASK if k in SECRET_VARIABLES else v) for k, v in variables.items()}
+
+
+def render(key: str, variables: dict, language: str, *, masked: bool = False) -> str:
     template = _TEMPLATES[key]
     missing = [v for v in template.variables if v not in variables]
     if missing:
         raise ValueError(f"SMS template {key}: missing variables {missing}")
+    if masked:
+        variables = masked_variables(variables)
     text = template.en if language.startswith("en") else template.hi
     return text.format(**{k: variables[k] for k in template.variables})
 
@@ -59,23 +74,33 @@ def queue_sms(*, mobile: str, template: str, variables: dict, language: str = "h
     )
     from consumers.tasks import deliver_sms
 
-    transaction.on_commit(lambda: deliver_sms.delay(message.pk))
+    # A broker outage leaves the message queued; deliver_queued_sms sends it later.
+    enqueue_on_commit(deliver_sms, message.pk)
     return message
 
 
 class OutboxBackend:
-    """Keep messages in the database only (development and tests read them)."""
+    """Keep messages in the database only: development and tests read them there.
+
+    The outbox stands in for the phone, so it keeps the full text (OTP
+    included). Never the production backend.
+    """
+
+    keeps_text = True
 
     def send(self, message: SmsMessage) -> None:
         return None
 
 
 class ConsoleBackend:
-    """Print to the log, masking the mobile (no personal data in logs)."""
+    """Log the message with the mobile and any OTP masked (no secrets in logs)."""
+
+    keeps_text = False
 
     def send(self, message: SmsMessage) -> None:
         logger.info("SMS to ******%s [%s]: %s", message.mobile[-4:], message.template,
-                    message.text)
+                    render(message.template, message.variables, message.language,
+                           masked=True))
 
 
 def get_backend():
@@ -89,8 +114,23 @@ def deliver(message_id: int) -> bool:
                    .filter(pk=message_id, status=SmsStatus.QUEUED).first())
         if message is None:
             return False
-        get_backend().send(message)
+        backend = get_backend()
+        backend.send(message)
         message.status = SmsStatus.SENT
         message.sent_at = timezone.now()
-        message.save(update_fields=["status", "sent_at"])
+        if not getattr(backend, "keeps_text", False):
+            message.text = render(message.template, message.variables, message.language,
+                                  masked=True)
+            message.variables = masked_variables(message.variables)
+        message.save(update_fields=["status", "sent_at", "text", "variables"])
     return True
+
+
+def deliver_queued(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+    """Queue delivery of messages left queued (e.g. the broker was down)."""
+    from consumers.tasks import deliver_sms
+
+    cutoff = timezone.now() - older_than
+    ids = list(SmsMessage.objects.filter(status=SmsStatus.QUEUED, created_at__lt=cutoff)
+               .order_by("created_at").values_list("pk", flat=True)[:5000])
+    return sum(enqueue(deliver_sms, pk) for pk in ids)

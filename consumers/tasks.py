@@ -10,3 +10,9 @@ from consumers import sms
 def deliver_sms(message_id: int) -> bool:
     """Send one queued SMS (idempotent: a sent message is not sent again)."""
     return sms.deliver(message_id)
+
+
+@shared_task(name="consumers.tasks.deliver_queued_sms")
+def deliver_queued_sms() -> int:
+    """Queue messages still waiting (the broker was down when they were made)."""
+    return sms.deliver_queued()

@@ -7,8 +7,8 @@ backed) on top of the durable per-mobile limit in ``consumers.otp``.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from consumers import journey, otp
 from consumers.forms import (
@@ -35,7 +34,10 @@ from consumers.queries import find_cases, live_registration, outlook
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from redportal.money import today_ist
+from redportal.throttling import ratelimited, throttle  # noqa: F401 - RATELIMIT_VIEW
 from theft_cases.models import TheftCase
+
+logger = logging.getLogger(__name__)
 
 
 def _rate(name: str, default: str):
@@ -46,32 +48,6 @@ def _rate(name: str, default: str):
 LOOKUP_RATE = _rate("OTS_LOOKUP_RATE_PER_IP", "60/m")
 OTP_SEND_RATE = _rate("OTS_OTP_SEND_RATE_PER_IP", "20/h")
 OTP_CHECK_RATE = _rate("OTS_OTP_CHECK_RATE_PER_IP", "30/h")
-
-
-def ratelimited(request, exception=None):
-    """Answer a throttled request with a page in the person's language (429)."""
-    return render(request, "consumers/ratelimited.html", status=429)
-
-
-def throttle(*, rate, method):
-    """Limit a view per client IP; past the limit answer :func:`ratelimited`.
-
-    django-ratelimit counts in the cache (Redis when configured, so every web
-    process shares the count); the 429 page is answered here rather than by
-    its middleware, which the project does not install.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        @ratelimit(key="ip", rate=rate, method=method, block=False)
-        def wrapped(request, *args, **kwargs):
-            if getattr(request, "limited", False):
-                return ratelimited(request)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _language() -> str:

@@ -342,7 +342,7 @@ def _update_from_values(registrations: list[Registration]) -> list[Registration]
         params.extend(getattr(r, c) for c in columns)
     assignments = ", ".join(f"{c} = v.{c}" for c in columns)
     sql = (
-        f"UPDATE {table} AS r SET {assignments} "  # noqa: S608 - names are ours
+        f"UPDATE {table} AS r SET {assignments} "  # noqa: S608 - names are ours  # nosec B608
         f"FROM (VALUES {values}) AS v (id, {', '.join(columns)}) "
         "WHERE r.id = v.id AND r.frozen_at IS NULL AND r.status = %s RETURNING r.id"
     )

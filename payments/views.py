@@ -12,7 +12,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from organization.scoping import is_staff_user
 from ots_scheme.models import Registration
@@ -27,6 +26,7 @@ from payments.gateways.sandbox import (
 )
 from payments.models import PaymentPurpose, PaymentStatus
 from redportal.money import today_ist
+from redportal.throttling import throttle
 
 # Expired: a status query found the bank never took the money.
 DECIDED = (PaymentStatus.SUCCESS, PaymentStatus.FAILED, PaymentStatus.EXPIRED)
@@ -179,7 +179,7 @@ def certificate(request, registration_number: str):
     return _pdf_response(content, f"settlement-certificate-{registration_number}.pdf")
 
 
-@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+@throttle(rate="20/h", method="POST")
 @require_http_methods(["GET", "POST"])
 def report_missing(request):
     """Money taken but not shown: take the bank reference and ask the bank now."""
@@ -187,9 +187,7 @@ def report_missing(request):
         "registration_number": request.GET.get("registration", "")[:24],
     })
     report = None
-    if request.method == "POST" and getattr(request, "limited", False):
-        form.add_error(None, _("Too many reports from this connection. Try again later."))
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["registration_number"]
         registration = Registration.objects.filter(registration_number=number).first()
         if registration is None:

@@ -193,7 +193,7 @@ def ensure_cases(count: int, today: dt.date | None = None) -> int:
     sub_divisions = list(OrgUnit.objects.filter(kind=UnitKind.SUB_DIVISION).order_by("path"))
     if not sub_divisions or count <= 0:
         return 0
-    rng = random.Random(2023)  # noqa: S311 - demo data, not security
+    rng = random.Random(2023)  # noqa: S311  # nosec B311 - demo data, not security
     wanted = []
     for serial in range(1, count + 1):
         wanted.append(synthetic_case(rng, serial, sub_divisions, today))

@@ -1,6 +1,49 @@
-"""Response headers Django does not set by itself (DESIGN §7)."""
+"""Response headers Django does not set by itself (DESIGN §7), and a clean
+answer while the database is unreachable."""
+
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+# Plain bilingual text: rendering a template would need the database again
+# (sessions, the user) while it is down.
+UNAVAILABLE_PAGE = """<!doctype html><html lang="hi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>RED portal: temporarily unavailable</title></head><body>
+<h1>सेवा अस्थायी रूप से उपलब्ध नहीं है</h1>
+<p>कृपया कुछ मिनट बाद पुनः प्रयास करें। आपका कोई भुगतान या जानकारी नष्ट नहीं हुई है।</p>
+<h1 lang="en">Temporarily unavailable</h1>
+<p lang="en">Please try again in a few minutes. No payment or data of yours has been lost.</p>
+</body></html>"""
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a retry hint when the database connection fails.
+
+    A restart of PostgreSQL under load must fail requests cleanly; Django
+    reconnects by itself on the next request (CONN_HEALTH_CHECKS).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+        ):
+            logger.warning("database unavailable: %s", exception.__class__.__name__)
+            response = HttpResponse(UNAVAILABLE_PAGE, status=503)
+            response["Retry-After"] = "30"
+            response["Cache-Control"] = "no-store"
+            return response
+        return None
 
 # No inline scripts anywhere: every script is a static file of the portal's.
 CONTENT_SECURITY_POLICY = (

@@ -43,6 +43,16 @@ BEAT_SCHEDULE = {
         "task": "payments.tasks.reconcile_days_payments",
         "schedule": crontab(hour=23, minute=45),
     },
+    # SMS left queued while the broker was down, and imports whose task was
+    # lost or whose worker died, are picked up again.
+    "deliver-queued-sms": {
+        "task": "consumers.tasks.deliver_queued_sms",
+        "schedule": crontab(minute="*/5"),
+    },
+    "resume-stalled-imports": {
+        "task": "theft_cases.tasks.resume_stalled_imports",
+        "schedule": crontab(minute="*/10"),
+    },
     # Dashboard and /progress/ summary figures.
     "refresh-dashboard-summary": {
         "task": "dashboard.tasks.refresh_dashboard_summary",

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "redportal.middleware.SecurityHeadersMiddleware",
+    "redportal.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,9 +186,11 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "consumers.views.ratelimited"
-# One place that resolves the client address behind a proxy (LIBRARIES.md).
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+RATELIMIT_VIEW = "redportal.throttling.ratelimited"
+# The client address behind a proxy, resolved once (redportal/clientip.py):
+# the header nginx overwrites with the real address, e.g. HTTP_X_REAL_IP.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "redportal.clientip.client_ip"
 
 # Celery: a real broker when CELERY_BROKER_URL is set, eager otherwise.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -206,6 +209,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # while still running (celery/celery#5935).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Fail fast when the broker is down, so a page is never held for long; the
+# work stays in the database and a sweep queues it later (redportal/queueing.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 
 # Outside services.
 SMS_BACKEND = env("SMS_BACKEND", default="consumers.sms.OutboxBackend")

@@ -21,7 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE") or f"redportal-test-{os.getpid()}"
 TEST_BROKER_URL = CELERY_BROKER_URL
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", f"/tmp/redportal-test-media-{os.getpid()}"))  # noqa: F405, S108
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", f"/tmp/redportal-test-media-{os.getpid()}"))  # noqa: F405, S108  # nosec B108 - test-only media
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

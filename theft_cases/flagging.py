@@ -99,7 +99,7 @@ def _insert_select(table: str, columns: dict[str, object], queryset: QuerySet) -
     target = ", ".join(quote(column) for column in columns)
     source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
     statement = (
-        f"INSERT INTO {quote(table)} ({target}) "  # noqa: S608 - names from model meta
+        f"INSERT INTO {quote(table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
         f"SELECT {source} FROM ({sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:

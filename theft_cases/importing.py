@@ -292,7 +292,7 @@ class SeenNumbers:
             placeholders = ", ".join(["(%s)"] * len(batch))
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"INSERT INTO {self.table} (case_number) VALUES {placeholders} "  # noqa: S608
+                    f"INSERT INTO {self.table} (case_number) VALUES {placeholders} "  # noqa: S608  # nosec B608
                     "ON CONFLICT DO NOTHING RETURNING case_number", batch,
                 )
                 fresh.update(row[0] for row in cursor.fetchall())

@@ -25,6 +25,7 @@ from organization.models import OrgUnit
 from organization.scoping import sub_divisions_visible_to
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration
 from redportal.money import today_ist
+from redportal.queueing import broker_available, enqueue, enqueue_on_commit
 from theft_cases import importing
 from theft_cases.models import CaseImport, CaseStatus, ImportStatus, TheftCase
 from theft_cases.rows import CaseRow
@@ -51,11 +52,8 @@ def queue_quote_recompute(case_ids: list[int]) -> int:
     """
     if not case_ids:
         return 0
-    try:
-        from ots_scheme.tasks import recompute_case_quotes
-    except ImportError:  # the settlement engine's task is not installed yet
-        logger.warning("ots_scheme.tasks.recompute_case_quotes missing; no re-quote")
-        return 0
+    from ots_scheme.tasks import recompute_case_quotes
+
     pending: list[int] = []
     for start in range(0, len(case_ids), 5000):
         pending += list(
@@ -65,7 +63,7 @@ def queue_quote_recompute(case_ids: list[int]) -> int:
             ).values_list("case_id", flat=True).distinct()
         )
     for case_id in pending:
-        transaction.on_commit(lambda case_id=case_id: recompute_case_quotes.delay(case_id))
+        enqueue_on_commit(recompute_case_quotes, case_id)
     return len(pending)
 
 
@@ -146,15 +144,17 @@ def import_upload(*, user, uploaded_file, language: str = "hi") -> CaseImport:
     """Keep the uploaded file and queue its validation (the preview)."""
     from theft_cases.tasks import validate_case_import
 
+    if not broker_available():
+        raise ValidationError(_("Imports are temporarily unavailable (the background "
+                                "service is not answering). Nothing was stored; please "
+                                "upload the file again in a few minutes."))
     case_import = CaseImport(
         uploaded_by=user, original_name=Path(uploaded_file.name).name[:255],
         status=ImportStatus.UPLOADED,
     )
     case_import.file.save(Path(uploaded_file.name).name, uploaded_file, save=False)
     case_import.save()
-    transaction.on_commit(
-        lambda: validate_case_import.delay(case_import.pk, language)
-    )
+    enqueue_on_commit(validate_case_import, case_import.pk, language)
     return case_import
 
 
@@ -234,10 +234,14 @@ def import_confirm(*, user, case_import_id: int, language: str = "hi") -> CaseIm
         raise PermissionDenied
     if case_import.status != ImportStatus.PREVIEWED:
         raise ValidationError(_("This import is not waiting for confirmation."))
+    if not broker_available():
+        raise ValidationError(_("Imports are temporarily unavailable (the background "
+                                "service is not answering). Nothing was applied; please "
+                                "confirm again in a few minutes."))
     case_import.status = ImportStatus.APPLYING
     case_import.save(update_fields=["status"])
     cache.delete(_progress_key(case_import.pk))
-    transaction.on_commit(lambda: apply_case_import.delay(case_import.pk, language))
+    enqueue_on_commit(apply_case_import, case_import.pk, language)
     return case_import
 
 
@@ -303,3 +307,35 @@ def import_from_path(*, user, path: Path, language: str = "en",
     import_apply(case_import_id=case_import.pk, language=language, today=today)
     case_import.refresh_from_db()
     return case_import
+
+
+def resume_stalled_imports(*, stalled_after: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Queue again the imports whose task was lost or whose worker died.
+
+    An upload queued while the broker was down, a validation that stopped
+    making progress, or an apply whose worker was killed (its transaction
+    rolled back, so nothing was half-written) is queued once more. The tasks
+    are idempotent by status and the apply holds a row lock for its whole
+    transaction, so a copy queued beside a slow but living task only waits
+    and then finds nothing to do.
+    """
+    from theft_cases.tasks import apply_case_import, validate_case_import
+
+    cutoff = timezone.now() - stalled_after
+    queued = 0
+    waiting = CaseImport.objects.filter(
+        status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATING], uploaded_at__lt=cutoff
+    ).values_list("pk", "status", "processed_rows")
+    for pk, status, processed in waiting:
+        key = f"case-import-stall:{pk}"
+        if status == ImportStatus.UPLOADED or cache.get(key) == processed:
+            queued += enqueue(validate_case_import, pk)
+        cache.set(key, processed, int(stalled_after.total_seconds() * 3))
+    with transaction.atomic():
+        # Locked rows are being applied right now; the rest lost their worker.
+        idle = list(CaseImport.objects.select_for_update(skip_locked=True)
+                    .filter(status=ImportStatus.APPLYING, uploaded_at__lt=cutoff)
+                    .values_list("pk", flat=True))
+    for pk in idle:
+        queued += enqueue(apply_case_import, pk)
+    return queued

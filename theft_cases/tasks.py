@@ -24,6 +24,14 @@ def apply_case_import(case_import_id: int, language: str = "hi") -> None:
     import_apply(case_import_id=case_import_id, language=language)
 
 
+@shared_task(name="theft_cases.tasks.resume_stalled_imports")
+def resume_stalled_imports() -> int:
+    """Queue again imports whose task was lost or whose worker died."""
+    from theft_cases.services import resume_stalled_imports as resume
+
+    return resume()
+
+
 # --- Defaulters: lapse, flagging, escalation, reminders (theft_cases/flagging.py) ---
 # Idempotent by state (a lapsed registration, an open item, an escalated item
 # or a Reminder row is never made twice), so acks_late is safe. Dates come in
