@@ -71,3 +71,22 @@ def live_registration(case: TheftCase, scheme: Scheme) -> Registration | None:
     return Registration.objects.filter(
         case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES
     ).first()
+
+
+def cases_proven_by(session) -> list[TheftCase]:
+    """Return the cases this browser has proven it may see (OTP or registration).
+
+    The OTP-verified case of the journey in progress, and the cases of the
+    registrations opened after OTP (``session["ots_registrations"]``).
+    """
+    from consumers import journey
+
+    data = journey.flow(session)
+    ids = [data["case_id"]] if data.get("verified") and data.get("case_id") else []
+    numbers = list(session.get(journey.REGISTRATIONS) or [])
+    if not ids and not numbers:
+        return []
+    return list(
+        TheftCase.objects.filter(Q(pk__in=ids) | Q(registrations__registration_number__in=numbers))
+        .distinct().order_by("case_number")
+    )

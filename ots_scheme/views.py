@@ -22,11 +22,27 @@ def calculator_context(data=None) -> dict:
     }
 
 
+def _case_amounts(case) -> dict:
+    return {"assessment": case.assessment_amount, "compounding_fee": case.compounding_fee,
+            "deposited": case.deposited_amount}
+
+
 @require_http_methods(["GET", "POST"])
 def calculator(request):
-    """Show what a consumer pays in each phase, live as they type (htmx)."""
+    """Show what a consumer pays in each phase, live as they type (htmx).
+
+    After OTP the person may pick their own case instead of typing amounts
+    (``?case=<case number>``); only cases this browser has proven are offered.
+    """
+    from consumers.queries import cases_proven_by
+
     data = request.POST if request.method == "POST" else request.GET
+    my_cases = cases_proven_by(request.session)
+    picked = next((c for c in my_cases if c.case_number == request.GET.get("case")), None)
+    if picked is not None:
+        data = {name: str(value) for name, value in _case_amounts(picked).items()}
     context = calculator_context(data)
+    context.update({"my_cases": my_cases, "picked_case": picked})
     if request.htmx:
         return render(request, "ots_scheme/_calculator_results.html", context)
     return render(request, "ots_scheme/calculator.html", context)
