@@ -228,6 +228,11 @@ def main() -> int:
         for failure in failures[:10]:
             print("  failure:", failure.get("Name"), failure.get("Error"),
                   failure.get("Occurrences"))
+        # DESIGN §6 sets the target on the consumer lookup + quote pages: the
+        # worse of their two p95s (the whole mix is reported beside it).
+        by_name = {row["Name"]: row for row in lat_rows}
+        quote_p95 = max((number(by_name[n], "95%") for n in ("lookup", "calculator")
+                         if n in by_name), default=0.0)
         errors = int(number(latency, "Failure Count")) + int(number(capacity, "Failure Count"))
         achieved = number(latency, "Requests/s")
         p95 = number(latency, "95%")
@@ -254,7 +259,9 @@ def main() -> int:
          "met": achieved >= 200},
         {"name": "load p50", "value": number(latency, "50%"), "unit": "ms", "target": None,
          "baseline": None, "ratio": None, "met": True},
-        {"name": "load p95", "value": p95, "unit": "ms", "target": "<= 200",
+        {"name": "load p95, lookup + calculator", "value": quote_p95, "unit": "ms",
+         "target": "<= 200", "baseline": None, "ratio": None, "met": 0 < quote_p95 <= 200},
+        {"name": "load p95, whole mix", "value": p95, "unit": "ms", "target": "<= 200",
          "baseline": None, "ratio": None, "met": 0 < p95 <= 200},
         {"name": "load p99", "value": number(latency, "99%"), "unit": "ms", "target": None,
          "baseline": None, "ratio": None, "met": True},

@@ -9,6 +9,7 @@ again once the broker is back (redportal/schedules.py).
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import transaction
 
@@ -17,9 +18,27 @@ from redportal import health
 logger = logging.getLogger(__name__)
 
 
+_BROKER_STATE: dict[str, float | bool] = {"checked": 0.0, "ok": True}
+BROKER_CHECK_SECONDS = 5.0
+
+
 def broker_available() -> bool:
-    """Return True when tasks can be queued now (always True when eager)."""
-    return health.check_broker() is None
+    """Return True when tasks can be queued now (always True when eager).
+
+    The answer is kept for a few seconds per process: on the last day of a
+    phase every OTP send asks, and a fresh broker connection each time costs
+    more than the page.
+    """
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return True
+    now = time.monotonic()
+    if now - float(_BROKER_STATE["checked"]) > BROKER_CHECK_SECONDS or \
+            _BROKER_STATE.get("url") != settings.CELERY_BROKER_URL:
+        _BROKER_STATE.update(checked=now, ok=health.check_broker() is None,
+                             url=settings.CELERY_BROKER_URL)
+    return bool(_BROKER_STATE["ok"])
 
 
 def enqueue(task, *args, **kwargs) -> bool:

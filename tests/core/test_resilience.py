@@ -47,7 +47,7 @@ def test_otp_refused_clearly_when_sms_cannot_leave(broker_down):
     with pytest.raises(otp.OtpError) as err:
         otp.send_otp(mobile="9876543210", purpose=OtpPurpose.REGISTER, subject="X")
     assert err.value.code == "sms_unavailable"
-    assert "temporarily unavailable" in err.value.message
+    assert "अस्थायी रूप से उपलब्ध नहीं" in err.value.message  # Hindi first
     assert OtpChallenge.objects.count() == 0  # no send was counted
     assert SmsMessage.objects.count() == 0
 
@@ -57,7 +57,7 @@ def test_import_upload_refused_and_nothing_stored_when_broker_down(users, broker
     upload = SimpleUploadedFile("list.csv", csv_bytes([good_row(1)]), "text/csv")
     with pytest.raises(Exception) as err:
         services.import_upload(user=users["je_aminabad"], uploaded_file=upload)
-    assert "temporarily unavailable" in str(err.value)
+    assert "अस्थायी रूप से उपलब्ध नहीं" in str(err.value)
     assert CaseImport.objects.count() == 0
 
 
