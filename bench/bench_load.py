@@ -127,8 +127,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=5000, help="cases to seed")
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=40)
-    parser.add_argument("--rate", type=float, default=240.0,
-                        help="offered req/s in the latency phase")
+    parser.add_argument("--rate", type=float, default=200.0,
+                        help="offered req/s in the latency phase (the DESIGN §6 rate)")
     parser.add_argument("--web-workers", type=int, default=4)
     args = parser.parse_args()
 
