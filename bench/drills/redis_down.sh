@@ -20,6 +20,9 @@ export DJANGO_SETTINGS_MODULE=redportal.settings DJANGO_DEBUG=0 \
   CACHE_URL="redis://127.0.0.1:$PORT_REDIS/1" CELERY_QUEUE="drill-$$" LOG_LEVEL=WARNING
 
 redis_up() {
+  if redis-cli -p "$PORT_REDIS" ping >/dev/null 2>&1; then
+    echo "port $PORT_REDIS is taken by another Redis (a drill left behind?): stop it first"; exit 2
+  fi
   redis-server --port "$PORT_REDIS" --bind 127.0.0.1 --save "" --appendonly no \
     --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
   for _ in $(seq 50); do redis-cli -p "$PORT_REDIS" ping >/dev/null 2>&1 && return; sleep 0.1; done
