@@ -44,6 +44,12 @@ RECOMPUTE_BATCH = 2000
 # --- Rules from the scheme's rows -------------------------------------------
 
 
+def phase_rule(phase: Phase) -> PhaseRule:
+    """Return the engine's rule for one phase row."""
+    return PhaseRule(number=phase.number, starts_on=phase.starts_on, ends_on=phase.ends_on,
+                     payable_percent=phase.payable_percent)
+
+
 def rules_for(scheme: Scheme) -> SchemeRules:
     """Return the engine's rules for ``scheme`` (uses prefetched phases if any)."""
     return SchemeRules(
@@ -54,11 +60,7 @@ def rules_for(scheme: Scheme) -> SchemeRules:
         registration_percent=scheme.registration_percent,
         balance_deadline=scheme.balance_deadline,
         phases=tuple(
-            PhaseRule(
-                number=p.number, starts_on=p.starts_on, ends_on=p.ends_on,
-                payable_percent=p.payable_percent,
-            )
-            for p in sorted(scheme.phases.all(), key=lambda p: p.number)
+            phase_rule(p) for p in sorted(scheme.phases.all(), key=lambda p: p.number)
         ),
     )
 

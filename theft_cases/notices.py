@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from fpdf import FPDF
 
 from ots_scheme.queries import phase_on, schemes_with_phases
+from ots_scheme.services import phase_rule, rules_for
 from ots_scheme.settlement import quote_in_phase
 from redportal.money import format_inr
 from redportal.pdf import FONT, new_pdf, pdf_bytes
 from theft_cases.models import TheftCase
-from theft_cases.reminders import phase_rule, scheme_rules
 
 ACT = "उत्तर प्रदेश सरकारी विद्युत उपक्रम (देयों की वसूली) अधिनियम, 1958"
 PAY_WITHIN_DAYS = 15
@@ -49,7 +49,7 @@ def current_offer(case: TheftCase, *, today: dt.date, schemes: list | None = Non
         if phase is None:
             continue
         quote = quote_in_phase(
-            scheme_rules(scheme), phase_rule(phase), assessment=case.assessment_amount,
+            rules_for(scheme), phase_rule(phase), assessment=case.assessment_amount,
             compounding_fee=case.compounding_fee, deposited=case.deposited_amount,
         )
         return scheme, phase, quote

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef
 from consumers.sms import queue_sms, register_template
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Phase, Registration, Scheme
 from ots_scheme.queries import phase_on, schemes_with_phases
+from ots_scheme.services import phase_rule, rules_for
 from ots_scheme.settlement import PhaseRule, SchemeRules, quote_in_phase
 from redportal.money import format_inr
 from theft_cases.models import CaseStatus, Reminder, TheftCase
@@ -56,24 +57,6 @@ register_template(
         "Register on the RED portal."),
     variables=("case_number", "phase", "ends_on", "payable", "saving"),
 )
-
-
-def scheme_rules(scheme: Scheme) -> SchemeRules:
-    """Return the settlement engine's rules for a scheme row (phases prefetched or not)."""
-    return SchemeRules(
-        code=scheme.code,
-        eligible_from=scheme.eligible_from,
-        eligible_to=scheme.eligible_to,
-        min_registration_fee=scheme.min_registration_fee,
-        registration_percent=scheme.registration_percent,
-        balance_deadline=scheme.balance_deadline,
-        phases=tuple(phase_rule(p) for p in scheme.phases.all()),
-    )
-
-
-def phase_rule(phase: Phase) -> PhaseRule:
-    return PhaseRule(number=phase.number, starts_on=phase.starts_on, ends_on=phase.ends_on,
-                     payable_percent=phase.payable_percent)
 
 
 def saving_by_registering_now(rules: SchemeRules, phase: PhaseRule, *, assessment: Decimal,
@@ -149,7 +132,7 @@ def send_phase_reminders(*, today: dt.date) -> dict[str, int]:
         days_before = (phase.ends_on - today).days
         if days_before not in REMINDER_DAYS_BEFORE:
             continue
-        rules = scheme_rules(scheme)
+        rules = rules_for(scheme)
         candidates = reminder_candidates(scheme=scheme, phase=phase, days_before=days_before)
         last_pk = 0
         # Keyset pages: rows already reminded drop out of the query as it goes.
