@@ -41,7 +41,7 @@ $PY manage.py migrate --noinput -v0 && $PY manage.py seed_demo --cases 50 >/dev/
   --bind "127.0.0.1:$PORT_WEB" --workers 2 --access-logfile /dev/null \
   >"$WORK/gunicorn.log" 2>&1 &
 WEB=$!
-trap 'kill $WEB 2>/dev/null; [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null; wait 2>/dev/null' EXIT
+trap 'kill $WEB 2>/dev/null; redis-cli -p "$PORT_REDIS" shutdown nosave >/dev/null 2>&1; wait 2>/dev/null' EXIT
 for _ in $(seq 100); do [ "$(status /healthz)" != 000 ] && break; sleep 0.2; done
 
 echo "--- Redis up"
