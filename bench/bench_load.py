@@ -44,6 +44,7 @@ CANDIDATES = {
     "calculator": "/ots/calculator/",
     "otp": "/ots/lookup/",  # the OTP is sent from the case found by lookup
     "status": "/ots/status/",
+    "register": "/ots/register/",  # the wizard, then the sandbox bank
 }
 
 
@@ -237,6 +238,15 @@ def main() -> int:
         achieved = number(latency, "Requests/s")
         p95 = number(latency, "95%")
         web_alive = web.poll() is None and worker.poll() is None
+        # Registrations that went the whole way: fee paid at the sandbox bank,
+        # callback verified, settlement frozen (the worker ran the SMS tasks).
+        registered = int(subprocess.run(
+            ["psql", env["DATABASE_URL"], "-Atc",
+             "SELECT count(*) FROM ots_scheme_registration WHERE status = 'fee_paid' "
+             "AND frozen_at IS NOT NULL"],
+            capture_output=True, text=True, check=False).stdout.strip() or 0)
+        attempts = sum(int(number(r, "Request Count")) for r in lat_rows + cap_rows
+                       if r["Name"] == "register: sandbox bank")
     finally:
         for proc in processes:
             if proc.poll() is None:
@@ -268,6 +278,11 @@ def main() -> int:
         {"name": "load errors", "value": errors, "unit": "requests", "target": "0",
          "baseline": None, "ratio": None, "met": errors == 0 and web_alive},
     ]
+    if "register" in pages:
+        rows.append({"name": "registrations paid at the sandbox bank (fee paid, frozen)",
+                     "value": registered, "unit": "registrations", "target": "= attempts",
+                     "baseline": attempts, "ratio": round(registered / attempts, 3)
+                     if attempts else None, "met": 0 < registered == attempts})
     if skipped:
         rows.append({"name": "load pages skipped: " + "; ".join(skipped), "value": len(skipped),
                      "unit": "pages", "target": "0", "baseline": None, "ratio": None,

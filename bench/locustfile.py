@@ -26,9 +26,52 @@ ONLY = os.environ.get("LOAD_ONLY", "")  # e.g. a static path for the baseline
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # Share of each page on the last day of a phase: mostly people finding their
-# case and working out what they owe; fewer sending OTPs and checking status.
-WEIGHTS = {"lookup": 35, "calculator": 30, "otp": 10, "status": 15, "home": 10}
+# case and working out what they owe; fewer sending OTPs and checking status;
+# a few going all the way: OTP, the registration wizard and the sandbox bank.
+WEIGHTS = {"lookup": 35, "calculator": 30, "otp": 10, "status": 15, "home": 10,
+           "register": 2}
 _sent = 0
+# Cases with a mobile on record, each registered at most once (one live
+# registration per case); the OTP-only task uses the others, so the per-mobile
+# limit of 3 OTPs an hour never turns a registration away.
+_WITH_MOBILE = [s for s in SAMPLES if s.get("mobile")]
+REGISTRABLE = _WITH_MOBILE[1::2]
+OTP_ONLY = _WITH_MOBILE[0::2] or SAMPLES
+random.shuffle(REGISTRABLE)
+# A tiny valid PDF for the ID-proof upload (checked by content, not name).
+ID_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+          b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+_db = None
+
+
+def latest_otp(mobile: str) -> str | None:
+    """Read the OTP from the SMS outbox, as the browser test does (bench only)."""
+    global _db
+    import psycopg2
+
+    if _db is None:
+        _db = psycopg2.connect(os.environ["DATABASE_URL"])
+        _db.autocommit = True
+    with _db.cursor() as cursor:
+        cursor.execute("SELECT variables->>'code' FROM consumers_smsmessage WHERE mobile = %s"
+                       " AND template = 'ots_otp' ORDER BY id DESC LIMIT 1", [mobile])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    """Encode a multipart/form-data body (FastHttpUser has no ``files=``)."""
+    boundary = f"----redportal{random.getrandbits(64):x}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    for name, (filename, content, kind) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 @events.request.add_listener
@@ -77,7 +120,7 @@ class Person(FastHttpUser):
         @task(WEIGHTS["otp"] if "otp" in PAGES else 0)
         def otp(self):
             """Open the case page's OTP start with a fresh session and CSRF token."""
-            case = self._sample()
+            case = random.choice(OTP_ONLY)
             headers = self._headers()
             self.client.cookiejar.clear()
             page = self.client.get("/ots/lookup/", params={"case_number": case["case_number"]},
@@ -89,6 +132,62 @@ class Person(FastHttpUser):
                 "csrfmiddlewaretoken": token.group(1), "case_number": case["case_number"]},
                 headers={**headers, "Referer": self.host + "/ots/lookup/"},
                 name="otp: send")
+
+        @task(WEIGHTS["register"] if {"otp", "register"} <= PAGES and REGISTRABLE else 0)
+        def register_and_pay(self):
+            """The whole way: OTP, the four wizard steps, the fee at the sandbox bank."""
+            if not REGISTRABLE:
+                return
+            case = REGISTRABLE.pop()
+            headers = self._headers()
+            post = {**headers, "Referer": self.host + "/ots/lookup/"}
+            self.client.cookiejar.clear()
+            page = self.client.get("/ots/lookup/", params={"case_number": case["case_number"]},
+                                   headers=headers, name="register: lookup")
+            token = CSRF.search(page.text or "")
+            if not token:
+                return
+            csrf = token.group(1)
+
+            def step(path, fields, name, *, body=None, kind=None):
+                """POST one step without following its redirect; return the Location."""
+                extra = {"Content-Type": kind} if kind else {}
+                response = self.client.post(
+                    path, data=body if body is not None else {"csrfmiddlewaretoken": csrf,
+                                                               **fields},
+                    headers={**post, **extra}, name=name, allow_redirects=False)
+                return (response.headers or {}).get("Location", "")
+
+            step("/ots/otp/start/", {"case_number": case["case_number"]},
+                 "register: send OTP")
+            code = latest_otp(case["mobile"])
+            if not code:
+                return
+            step("/ots/otp/verify/", {"code": code}, "register: verify OTP")
+            step("/ots/register/case/", {}, "register: confirm case")
+            body, kind = multipart(
+                {"csrfmiddlewaretoken": csrf, "applicant_name": "राम कुमार",
+                 "father_or_husband_name": "श्याम लाल", "address": "12/4, अमीनाबाद, लखनऊ",
+                 "email": "", "id_proof_type": "aadhaar", "id_proof_last4": "4321"},
+                {"id_document": ("aadhaar.pdf", ID_PDF, "application/pdf")},
+            )
+            step("/ots/register/details/", {}, "register: details", body=body, kind=kind)
+            step("/ots/register/declaration/", {"accept": "on"}, "register: declaration")
+            registration = step("/ots/register/confirm/", {}, "register: submit")
+            number = re.search(r"/ots/registration/([^/]+)/", registration)
+            if not number:
+                return
+            checkout = step(f"/ots/registration/{number.group(1)}/pay/registration_fee/", {},
+                            "register: pay fee")
+            if not checkout:
+                return
+            bank = (self.client.get(checkout, headers=headers, name="register: checkout",
+                                    allow_redirects=False).headers or {}).get("Location", "")
+            if "/payments/sandbox/" not in bank:
+                return
+            back = step(bank, {"outcome": "success"}, "register: sandbox bank")
+            if back:
+                self.client.get(back, headers=headers, name="register: return page")
 
         @task(WEIGHTS["status"] if "status" in PAGES else 0)
         def status(self):
