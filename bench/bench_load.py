@@ -240,11 +240,13 @@ def main() -> int:
         web_alive = web.poll() is None and worker.poll() is None
         # Registrations that went the whole way: fee paid at the sandbox bank,
         # callback verified, settlement frozen (the worker ran the SMS tasks).
-        registered = int(subprocess.run(
+        counts = subprocess.run(
             ["psql", env["DATABASE_URL"], "-Atc",
-             "SELECT count(*) FROM ots_scheme_registration WHERE status = 'fee_paid' "
-             "AND frozen_at IS NOT NULL"],
-            capture_output=True, text=True, check=False).stdout.strip() or 0)
+             "SELECT (SELECT count(*) FROM ots_scheme_registration WHERE status = 'fee_paid'"
+             " AND frozen_at IS NOT NULL), (SELECT count(*) FROM payments_payment"
+             " WHERE status = 'success')"],
+            capture_output=True, text=True, check=False).stdout.strip() or "0|0"
+        registered, paid = (int(n) for n in counts.split("|"))
         attempts = sum(int(number(r, "Request Count")) for r in lat_rows + cap_rows
                        if r["Name"] == "register: sandbox bank")
     finally:
@@ -279,10 +281,15 @@ def main() -> int:
          "baseline": None, "ratio": None, "met": errors == 0 and web_alive},
     ]
     if "register" in pages:
+        # Every successful payment is one fee-paid, frozen registration (none
+        # lost, none counted twice); requests cut off when a locust phase ends
+        # may still complete on the server, so the count can exceed what
+        # locust recorded, never fall short of it.
         rows.append({"name": "registrations paid at the sandbox bank (fee paid, frozen)",
-                     "value": registered, "unit": "registrations", "target": "= attempts",
-                     "baseline": attempts, "ratio": round(registered / attempts, 3)
-                     if attempts else None, "met": 0 < registered == attempts})
+                     "value": registered, "unit": "registrations",
+                     "target": "= successful payments", "baseline": paid,
+                     "ratio": round(registered / paid, 3) if paid else None,
+                     "met": 0 < registered == paid and registered >= attempts})
     if skipped:
         rows.append({"name": "load pages skipped: " + "; ".join(skipped), "value": len(skipped),
                      "unit": "pages", "target": "0", "baseline": None, "ratio": None,

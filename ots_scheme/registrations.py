@@ -184,9 +184,8 @@ def create_registration(
         # declaration uploaded by the officer instead of an OTP.
         mobile_optional=assisted_by is not None and consent_document is not None,
     )
-    case = TheftCase.objects.select_for_update().select_related("sub_division").get(
-        pk=case.pk
-    )
+    case = TheftCase.objects.select_for_update(of=("self",)).select_related(
+        "sub_division").get(pk=case.pk)
     on = on or today_ist()
     quote = check_case_can_register(case=case, scheme=scheme, on=on)
     registration = Registration(
@@ -256,7 +255,9 @@ def _language() -> str:
 
 
 def _lock(registration_id: int) -> Registration:
-    return (Registration.objects.select_for_update()
+    # ``of=("self",)``: lock the registration, not the scheme and sub-division
+    # rows it joins (every payment of the scheme would queue on them).
+    return (Registration.objects.select_for_update(of=("self",))
             .select_related("case", "scheme", "sub_division").get(pk=registration_id))
 
 

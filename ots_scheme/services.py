@@ -192,7 +192,10 @@ def freeze_settlement(*, registration: Registration, paid_at: dt.datetime) -> Re
     date is open, ``NotOpen`` is raised and nothing changes.
     """
     locked = (
-        Registration.objects.select_for_update()
+        # Lock the registration only: a plain FOR UPDATE over the join would
+        # also lock the scheme row, serialising (and deadlocking) every
+        # payment of the scheme.
+        Registration.objects.select_for_update(of=("self",))
         .select_related("case", "scheme")
         .get(pk=registration.pk)
     )

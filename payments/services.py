@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -314,6 +315,34 @@ def _credit(payment: Payment, *, strict: bool) -> None:
                payload={"error": f"{type(exc).__name__}: {exc}"[:500]})
         return
     _event(payment, "credited", before=payment.status)
+
+
+def uncredited_payments() -> list[int]:
+    """Successful payments whose crediting failed and was never redone.
+
+    The money was taken (the ledger says success) but the registration did not
+    move — the portal's own "money taken, not posted". The reconciliation
+    sweep credits them again.
+    """
+    events = PaymentEvent.objects.filter(payment=OuterRef("pk"))
+    return list(
+        Payment.objects.filter(status=PaymentStatus.SUCCESS)
+        .filter(Exists(events.filter(kind="credit_failed")))
+        .exclude(Exists(events.filter(kind__in=["credited", "excess_payment"])))
+        .order_by("pk").values_list("pk", flat=True)[:1000]
+    )
+
+
+@transaction.atomic
+def retry_credit(*, payment_id: int) -> bool:
+    """Credit a successful payment again after a failed attempt; True when done."""
+    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
+    payment = _lock_payment(order_id=order_id)
+    if payment.status != PaymentStatus.SUCCESS or payment.events.filter(
+            kind__in=["credited", "excess_payment"]).exists():
+        return False
+    _credit(payment, strict=False)
+    return payment.events.filter(kind="credited").exists()
 
 
 def reconcile_payment(*, payment_id: int, source: str = "status_query") -> str:

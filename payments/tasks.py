@@ -47,7 +47,11 @@ def _reconcile(ids: list[int], *, source: str) -> dict:
 def reconcile_pending_payments() -> dict:
     """Query every payment still open after 15 minutes (beat: every 15 minutes)."""
     ids = services.payments_to_reconcile(older_than=RECONCILE_AFTER)
-    return _reconcile(ids, source="reconcile")
+    counts = _reconcile(ids, source="reconcile")
+    # Money taken whose crediting failed (e.g. a deadlock): credit it again.
+    counts["recredited"] = sum(services.retry_credit(payment_id=pk)
+                               for pk in services.uncredited_payments())
+    return counts
 
 
 @shared_task(name="payments.tasks.reconcile_days_payments", acks_late=True)

@@ -359,7 +359,9 @@ class _Run:
             case_number__in=[row.case_number for _, _, row in valid]
         )
         if self.apply:
-            existing = existing.select_for_update()
+            # Not the joined sub-division rows: registrations in the unit
+            # must not wait for a long import to commit.
+            existing = existing.select_for_update(of=("self", "consumer"))
         by_number = {case.case_number: case for case in existing}
         new_rows: list[CaseRow] = []
         changed: list[tuple[TheftCase, bool, bool]] = []

@@ -93,7 +93,8 @@ def case_feed(*, user, row: CaseRow) -> TheftCase:
 @transaction.atomic
 def case_update(*, user, case_id: int, row: CaseRow) -> TheftCase:
     """Correct a case's fields (all but its number); every change is in history."""
-    case = TheftCase.objects.select_for_update().select_related("consumer").get(pk=case_id)
+    case = (TheftCase.objects.select_for_update(of=("self", "consumer"))
+            .select_related("consumer").get(pk=case_id))
     unit = _sub_division_for(user, row.sub_division_code)
     changed_money = False
     case_changed = False

@@ -50,3 +50,23 @@ def test_the_check_catches_a_direct_query(tmp_path):
     assert offending_lines("leaky_views.py", root=tmp_path) == [
         "leaky_views.py:2: return TheftCase.objects.all()"
     ]
+
+
+APP_DIRS = ["consumers", "dashboard", "organization", "ots_scheme", "payments", "theft_cases"]
+LOCK_OVER_JOIN = re.compile(r"select_for_update\((?![^)]*\bof=)[^)]*\)[\s\S]{0,80}?select_related|"
+                            r"select_related\([^)]*\)[\s\S]{0,80}?select_for_update\((?![^)]*\bof=)")
+
+
+def test_row_locks_over_joins_name_their_table():
+    """``select_for_update`` with ``select_related`` locks every joined row on
+    PostgreSQL unless ``of=`` names the tables: the load bench deadlocked on
+    the shared sub-division row that way. Name them."""
+    found = []
+    for app in APP_DIRS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(ROOT)}: {m.group(0)[:60]!r}"
+                      for m in LOCK_OVER_JOIN.finditer(text)]
+    assert found == []
