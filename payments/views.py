@@ -71,6 +71,21 @@ def checkout(request, order_id: str):
     return redirect(get_gateway().checkout_url(order_id=payment.order_id))
 
 
+def _time_to_ask_bank(order_id: str, *, first_visit: bool) -> bool:
+    """At most one direct status query per order every RETURN_QUERY_INTERVAL s.
+
+    The first visit only starts the clock. With the cache down the page still
+    answers (a person whose money was taken must see it) and asks the bank
+    only on polls.
+    """
+    key = f"payments:return-query:{order_id}"
+    try:
+        fresh = cache.add(key, 1, RETURN_QUERY_INTERVAL)
+    except Exception:  # noqa: BLE001 - the cache backend's own errors
+        return not first_visit
+    return fresh and not first_visit
+
+
 def payment_return(request, order_id: str):
     """The browser is back from the bank: show "confirming…" until the bank decides.
 
@@ -80,11 +95,8 @@ def payment_return(request, order_id: str):
     bank directly, so a lost callback does not keep the person waiting.
     """
     payment = queries.payment_by_order(order_id)
-    throttle_key = f"payments:return-query:{payment.order_id}"
     if payment.status not in DECIDED:
-        if not request.htmx:
-            cache.add(throttle_key, 1, RETURN_QUERY_INTERVAL)
-        elif cache.add(throttle_key, 1, RETURN_QUERY_INTERVAL):
+        if _time_to_ask_bank(payment.order_id, first_visit=not request.htmx):
             try:
                 services.reconcile_payment(payment_id=payment.pk, source="return_query")
             except GatewayError:
