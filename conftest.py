@@ -15,6 +15,16 @@ ROOT = Path(__file__).resolve().parent
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_scheme_catalogue():
+    """Each test sees its own schemes: a rolled-back test sends no signal."""
+    from ots_scheme import catalogue
+
+    catalogue.forget()
+    yield
+    catalogue.forget()
+
+
 @pytest.fixture
 def org_tree(db):
     """The MVVNL/LESA demo tree, loaded from its data file."""

@@ -28,10 +28,38 @@ def phase_on(scheme: Scheme, day: dt.date) -> Phase | None:
 
 
 def open_scheme(day: dt.date) -> Scheme | None:
-    """Return the scheme open for registration on ``day``; real before demo."""
-    candidates = [s for s in schemes_with_phases() if phase_on(s, day)]
+    """Return the scheme open for registration on ``day``; real before demo.
+
+    Read from this process's scheme catalogue (``ots_scheme.catalogue``):
+    code that writes under the scheme loads it again in its transaction.
+    """
+    from ots_scheme import catalogue
+
+    candidates = [e.scheme for e in catalogue.active() if _phase_in(e.phases, day)]
     candidates.sort(key=lambda s: (s.is_demo, s.code))
     return candidates[0] if candidates else None
+
+
+def _phase_in(phases, day: dt.date) -> Phase | None:
+    return next((p for p in phases if p.starts_on <= day <= p.ends_on), None)
+
+
+def scheme_cards(today: dt.date) -> list[dict]:
+    """Return each active scheme with its phases and where ``today`` falls (home page)."""
+    from ots_scheme import catalogue
+
+    cards = []
+    for entry in catalogue.active():
+        scheme, current = entry.scheme, _phase_in(entry.phases, today)
+        cards.append({
+            "scheme": scheme,
+            "phases": entry.phases,
+            "current": current,
+            "days_left": (current.ends_on - today).days + 1 if current else None,
+            "closed": bool(scheme.closes_on and scheme.closes_on < today),
+            "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
+        })
+    return cards
 
 
 # --- The calculator (settlement engine, read only) ----------------------------
@@ -44,15 +72,14 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
     still needs its figures; the demo scheme follows, marked. ``current`` and
     ``days_left`` come from whichever phase is open today.
     """
-    from ots_scheme.services import rules_for
+    from ots_scheme import catalogue
     from ots_scheme.settlement import quote_in_phase
 
     rows = []
-    schemes = sorted(schemes_with_phases(), key=lambda s: (s.is_demo, s.code))
-    for scheme in schemes:
-        rules = rules_for(scheme)
-        phases = list(scheme.phases.all())
-        current = phase_on(scheme, today)
+    entries = sorted(catalogue.active(), key=lambda e: (e.scheme.is_demo, e.scheme.code))
+    for entry in entries:
+        scheme, rules, phases = entry.scheme, entry.rules, entry.phases
+        current = _phase_in(phases, today)
         cells = []
         for phase, rule in zip(phases, rules.phases, strict=True):
             cells.append(

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from consumers.models import Consumer
 from organization.models import OrgUnit, Role, UnitKind
 from organization.services import ensure_role_groups, ensure_staff_user
+from ots_scheme import catalogue
 from ots_scheme.models import Phase, Scheme
 from redportal.money import IST, today_ist
 from theft_cases.compounding import suggest_compounding_fee
@@ -111,6 +112,9 @@ def ensure_schemes(today: dt.date | None = None) -> int:
             demo.phases.filter(number=number).update(
                 starts_on=starts, ends_on=ends, payable_percent=percent
             )
+        # update() sends no signal: tell the scheme catalogue (ots_scheme.catalogue).
+        catalogue.forget()
+        transaction.on_commit(catalogue.forget)
     return created
 
 

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "redportal.context_processors.portal",
             ],
             "builtins": ["redportal.templatetags.money"],
+            "libraries": {"public_forms": "redportal.templatetags.public_forms"},
         },
     },
 ]
@@ -171,6 +172,10 @@ ID_DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+# How long each process keeps the active schemes and phases for the public
+# pages (ots_scheme/catalogue.py); a change made elsewhere shows within this.
+SCHEME_CATALOGUE_SECONDS = env.int("SCHEME_CATALOGUE_SECONDS", default=30)
 
 # Cache: Redis when configured (rate limits shared by every web process),
 # local memory otherwise.

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from organization.scoping import is_staff_user, user_unit
-from ots_scheme.queries import phase_on, schemes_with_phases
+from ots_scheme.queries import scheme_cards
 from redportal import health
 from redportal.money import today_ist
 
@@ -16,19 +16,7 @@ from redportal.money import today_ist
 def home(request):
     """Explain the scheme: phases, the current one and the days left in it."""
     today = today_ist()
-    schemes = []
-    for scheme in schemes_with_phases():
-        current = phase_on(scheme, today)
-        schemes.append(
-            {
-                "scheme": scheme,
-                "phases": list(scheme.phases.all()),
-                "current": current,
-                "days_left": (current.ends_on - today).days + 1 if current else None,
-                "closed": bool(scheme.closes_on and scheme.closes_on < today),
-                "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
-            }
-        )
+    schemes = scheme_cards(today)
     # The calculator block (ots_scheme): quoted when the amounts are in the URL.
     from ots_scheme.views import calculator_context
 

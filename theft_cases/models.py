@@ -6,6 +6,7 @@ action_taken (→ registered if they register after all).
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -88,6 +89,9 @@ class TheftCase(models.Model):
         indexes = [
             models.Index(fields=["sub_division", "status"]),
             models.Index(fields=["status", "detection_date"]),
+            # The public lookup matches the case number whatever its case
+            # (UPPER(case_number) = UPPER(%s)); without this, a scan of every case.
+            models.Index(Upper("case_number"), name="theftcase_case_number_upper"),
         ]
         constraints = [
             models.CheckConstraint(
