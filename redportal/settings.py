@@ -191,6 +191,9 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+# Sessions: PostgreSQL is the record, read through the cache (redportal/sessions.py).
+SESSION_ENGINE = "redportal.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=600)
 RATELIMIT_VIEW = "redportal.throttling.ratelimited"
 # The client address behind a proxy, resolved once (redportal/clientip.py):
 # the header nginx overwrites with the real address, e.g. HTTP_X_REAL_IP.

@@ -1,0 +1,82 @@
+"""Sessions kept in PostgreSQL and read through the cache, working with the cache down.
+
+Every page shows whether the visitor is logged in, so every request that
+carries a session cookie loaded its session from the database: on the last
+day of a phase, when most visitors are mid-journey (OTP sent, wizard open),
+that was a tenth of the web workers' time. Django's ``cached_db`` store reads
+the cache first, but several of its cache calls are unguarded, so with Redis
+down new sessions, logouts and cache misses would answer 500.
+
+This store keeps the database as the record and treats the cache as a
+copy that may be missing:
+
+- every cache call fails open to the database (logged, never raised);
+- a copy lives at most ``SESSION_CACHE_SECONDS`` (10 minutes by default): if
+  a logout or a change could not reach the cache (a network split, not a
+  Redis restart, which empties it), the stale copy dies within that time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+logger = logging.getLogger(__name__)
+
+
+def _cache_failed(operation: str, exc: Exception) -> None:
+    logger.warning("session cache %s failed (%s); using the database", operation,
+                   exc.__class__.__name__)
+
+
+class SessionStore(CachedDBStore):
+    def _cache_seconds(self, expiry=None) -> int:
+        age = self.get_expiry_age(expiry=expiry) if expiry is not None else self.get_expiry_age()
+        return max(0, min(age, int(getattr(settings, "SESSION_CACHE_SECONDS", 600))))
+
+    def load(self):
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception as exc:  # noqa: BLE001 - any cache backend error
+            _cache_failed("read", exc)
+            data = None
+        if data is not None:
+            return data
+        stored = self._get_session_from_db()
+        if not stored:
+            return {}
+        data = self.decode(stored.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self._cache_seconds(stored.expire_date))
+        except Exception as exc:  # noqa: BLE001
+            _cache_failed("write", exc)
+        return data
+
+    def exists(self, session_key):
+        if not session_key:
+            return False
+        try:
+            if (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        except Exception as exc:  # noqa: BLE001
+            _cache_failed("read", exc)
+        return super(CachedDBStore, self).exists(session_key)
+
+    def save(self, must_create=False):
+        super(CachedDBStore, self).save(must_create)  # the database: the record
+        try:
+            self._cache.set(self.cache_key, self._session, self._cache_seconds())
+        except Exception as exc:  # noqa: BLE001
+            _cache_failed("write", exc)
+
+    def delete(self, session_key=None):
+        super(CachedDBStore, self).delete(session_key)
+        session_key = session_key or self.session_key
+        if session_key is None:
+            return
+        try:
+            self._cache.delete(self.cache_key_prefix + session_key)
+        except Exception as exc:  # noqa: BLE001
+            _cache_failed("delete", exc)
