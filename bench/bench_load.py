@@ -170,7 +170,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--rate", type=float, default=200.0,
                         help="offered req/s in the latency phase (the DESIGN §6 rate)")
-    parser.add_argument("--web-workers", type=int, default=4)
+    # One sync worker per core: on this box the cores are shared with
+    # PostgreSQL, Redis, the Celery worker and locust itself, and more
+    # workers only queue for them (measured on 2 cores, capacity / p95 of
+    # lookup + calculator: 2 workers 236-263 req/s / 71-120 ms; 3: 246-248 /
+    # 110-170 ms; 4: 211-239 / 150-180 ms; 5: 222 / 260 ms).
+    parser.add_argument("--web-workers", type=int, default=max(2, os.cpu_count() or 2))
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)

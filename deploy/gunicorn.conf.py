@@ -10,7 +10,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: the views are short and database-bound; 2 × cores + 1 is the
-# usual starting point, never fewer than 2 so a slow request cannot stall all.
+# usual starting point on a machine that only serves the web, never fewer than
+# 2 so a slow request cannot stall all. Where PostgreSQL, Redis and Celery
+# share the machine, use one per core (GUNICORN_WORKERS): the load bench on 2
+# shared cores served more, and faster, with 2 workers than with 4 or 5.
 workers = int(os.environ.get("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count() * 2 + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
