@@ -30,6 +30,20 @@ redis_up() {
 redis_down() { kill "$(cat "$WORK/redis.pid")"; sleep 1; }
 status() { curl -s -o /dev/null -w '%{http_code}' -H 'X-Real-IP: 127.0.0.1' "http://127.0.0.1:$PORT_WEB$1"; }
 body() { curl -s "http://127.0.0.1:$PORT_WEB$1"; }
+# Staff sessions (PostgreSQL the record, read through the cache): curl jars.
+url() { echo "http://127.0.0.1:$PORT_WEB$1"; }
+csrf() { awk '$6=="csrftoken"{print $7}' "$1"; }
+login() { # jar -> status of the login POST (302 = logged in)
+  curl -s -c "$1" -b "$1" -o /dev/null "$(url /accounts/login/)"
+  curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' -H 'X-Real-IP: 127.0.0.1' \
+    --data-urlencode username=je_aminabad --data-urlencode "password=${DEMO_PASSWORD:-redportal-demo}" \
+    --data-urlencode "csrfmiddlewaretoken=$(csrf "$1")" "$(url /accounts/login/)"
+}
+logout() {
+  curl -s -c "$1" -b "$1" -o /dev/null -w '%{http_code}' -H 'X-Real-IP: 127.0.0.1' \
+    --data-urlencode "csrfmiddlewaretoken=$(csrf "$1")" "$(url /accounts/logout/)"
+}
+staff() { curl -s -b "$1" -o /dev/null -w '%{http_code}' -H 'X-Real-IP: 127.0.0.1' "$(url /staff/)"; }
 fail=0
 check() { # name expected actual
   if [ "$2" = "$3" ]; then echo "PASS  $1: $3"; else echo "FAIL  $1: expected $2, got $3"; fail=1; fi
@@ -47,6 +61,8 @@ for _ in $(seq 100); do [ "$(status /healthz)" != 000 ] && break; sleep 0.2; don
 echo "--- Redis up"
 check "home" 200 "$(status /)"
 check "healthz" 200 "$(status /healthz)"
+check "staff logs in (session cached)" 302 "$(login "$WORK/jar1")"
+check "staff page" 200 "$(staff "$WORK/jar1")"
 echo "--- Redis down"
 redis_down
 check "home still serves" 200 "$(status /)"
@@ -54,12 +70,19 @@ check "calculator still serves" 200 "$(status '/ots/calculator/?assessment=10000
 check "lookup (rate limit in Redis)" 200 "$(status '/ots/lookup/?case_number=X')"
 check "healthz" 503 "$(status /healthz)"
 echo "      healthz body: $(body /healthz)"
+check "logged-in staff page (session from the database)" 200 "$(staff "$WORK/jar1")"
+check "another officer logs in" 302 "$(login "$WORK/jar2")"
+check "their staff page" 200 "$(staff "$WORK/jar2")"
+check "they log out" 302 "$(logout "$WORK/jar2")"
+check "their old cookie is logged out" 302 "$(staff "$WORK/jar2")"
 echo "--- Redis back"
 redis_up
 sleep 1
 check "home" 200 "$(status /)"
 check "healthz recovers without restart" 200 "$(status /healthz)"
 check "lookup" 200 "$(status '/ots/lookup/?case_number=X')"
+check "the first officer is still logged in" 200 "$(staff "$WORK/jar1")"
+check "the one who logged out stays out" 302 "$(staff "$WORK/jar2")"
 grep -c "Internal Server Error" "$WORK/gunicorn.log" | sed 's/^/server errors logged: /'
 rm -rf "$WORK"
 exit $fail
