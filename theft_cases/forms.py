@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organization.scoping import sub_divisions_visible_to
 from redportal.money import today_ist
-from theft_cases import importing
+from theft_cases import import_files, importing
 from theft_cases.models import Category, TheftCase, TheftType
 from theft_cases.rows import CaseRow, parse_row
 
@@ -178,11 +178,11 @@ class ImportUploadForm(forms.Form):
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                str(importing.FILE_PROBLEMS["too_large"]) % {"limit": limit // (1024 * 1024)}
+                str(import_files.FILE_PROBLEMS["too_large"]) % {"limit": limit // (1024 * 1024)}
             )
         try:
-            importing.check_file(upload.file)
-        except importing.ImportFileError as exc:
+            import_files.check_file(upload.file)
+        except import_files.ImportFileError as exc:
             raise forms.ValidationError(exc.message()) from exc
         upload.seek(0)
         return upload

@@ -26,7 +26,7 @@ from organization.scoping import sub_divisions_visible_to
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration
 from redportal.money import today_ist
 from redportal.queueing import broker_available, enqueue, enqueue_on_commit
-from theft_cases import importing
+from theft_cases import import_files, importing
 from theft_cases.models import CaseImport, CaseStatus, ImportStatus, TheftCase
 from theft_cases.rows import CaseRow
 
@@ -194,7 +194,7 @@ def import_validate(*, case_import_id: int, language: str = "hi",
     with override(language), _report_file() as report:
         try:
             with case_import.file.open("rb") as handle:
-                case_import.total_rows = importing.count_rows(handle)
+                case_import.total_rows = import_files.count_rows(handle)
                 CaseImport.objects.filter(pk=case_import_id).update(
                     total_rows=case_import.total_rows
                 )
@@ -294,7 +294,7 @@ def import_from_path(*, user, path: Path, language: str = "en",
     no trace.
     """
     with open(path, "rb") as handle:
-        importing.check_file(handle)
+        import_files.check_file(handle)
         case_import = CaseImport(
             uploaded_by=user, original_name=path.name[:255], status=ImportStatus.UPLOADED
         )
