@@ -166,6 +166,10 @@ class Registration(models.Model):
         related_name="assisted_registrations", verbose_name=_("registered by officer"),
     )
     consent_document = models.FileField(upload_to="consents/%Y/%m/", blank=True)
+    # The language the person registered in: every later SMS (fee paid,
+    # settled, rejected, expired) is sent in it. Hindi first (DESIGN §1).
+    language = models.CharField(_("language for SMS"), max_length=2,
+                                choices=[("hi", "हिन्दी"), ("en", "English")], default="hi")
 
     # The quote (DESIGN §4.2); frozen when the registration fee is paid.
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True)

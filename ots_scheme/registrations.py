@@ -205,6 +205,7 @@ def create_registration(
         declaration_accepted=True,
         identity_check_required=identity_check_required,
         assisted_by=assisted_by,
+        language=_language(),
     )
     try:
         with transaction.atomic():
@@ -231,7 +232,6 @@ def create_registration(
             "case": case.case_number,
             "fee": format_inr(registration.registration_fee),
         },
-        language=_language(),
     )
     return registration
 
@@ -242,10 +242,11 @@ def _upload_name(upload, kind: str) -> str:
     return f"{kind}.{ext}"
 
 
-def _sms(registration: Registration, template: str, variables: dict, language="hi") -> None:
+def _sms(registration: Registration, template: str, variables: dict) -> None:
+    """Text the person in the language they registered in."""
     if registration.mobile:
         queue_sms(mobile=registration.mobile, template=template, variables=variables,
-                  language=language)
+                  language=registration.language or "hi")
 
 
 def _language() -> str:

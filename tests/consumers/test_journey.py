@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from consumers.models import SmsMessage
 from ots_scheme.models import Registration
@@ -245,3 +246,29 @@ def test_pages_render_in_both_languages(client, org_tree, demo, lang):
         page = client.get(reverse(name))
         assert page.status_code == 200
         assert f'lang="{lang}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("lang, fee_text", [
+    ("en", "fee received for registration"),
+    ("hi", "का शुल्क प्राप्त हुआ"),
+])
+def test_later_sms_go_in_the_language_the_person_registered_in(client, org_tree, demo, lang,
+                                                               fee_text):
+    from payments import services as payments
+    from payments.gateways.sandbox import bank_decide, deliver_callback
+    from payments.models import PaymentPurpose
+
+    client.cookies["django_language"] = lang
+    case = TheftCaseFactory(consumer=ConsumerFactory(mobile="9876512345"))
+    walk_to_registration(client, case)
+    registration = Registration.objects.get(case=case)
+    assert registration.language == lang
+    # The fee is paid later, by the bank's callback: no page, no language of its own.
+    payment = payments.start_payment(registration=registration,
+                                     purpose=PaymentPurpose.REGISTRATION_FEE)
+    bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
+    with translation.override("hi" if lang == "en" else "en"):  # whatever is active then
+        assert deliver_callback(order_id=payment.order_id) == 200
+    message = SmsMessage.objects.filter(mobile="9876512345", template="ots_fee_paid").get()
+    assert message.language == lang
+    assert fee_text in message.text
