@@ -169,7 +169,8 @@ class Registration(models.Model):
     # The language the person registered in: every later SMS (fee paid,
     # settled, rejected, expired) is sent in it. Hindi first (DESIGN §1).
     language = models.CharField(_("language for SMS"), max_length=2,
-                                choices=[("hi", "हिन्दी"), ("en", "English")], default="hi")
+                                choices=[("hi", "हिन्दी"), ("en", "English")], default="hi",
+                                db_default="hi")  # rows written by set-based SQL too
 
     # The quote (DESIGN §4.2); frozen when the registration fee is paid.
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True)

@@ -33,9 +33,10 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MissingPaymentReport)
-class MissingPaymentReportAdmin(admin.ModelAdmin):
-    list_display = ("registration", "bank_reference", "found", "payment", "created_at")
-    list_filter = ("found",)
+class MissingPaymentReportAdmin(SimpleHistoryAdmin):
+    list_display = ("registration", "bank_reference", "found", "payment", "created_at",
+                    "resolved_at")
+    list_filter = ("found", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("registration__registration_number", "bank_reference")
     raw_id_fields = ("registration", "payment")
 

@@ -58,3 +58,12 @@ class MissingPaymentForm(forms.Form):
 
     def clean_bank_reference(self):
         return self.cleaned_data["bank_reference"].strip()
+
+
+class ResolveMissingForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What was done"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. credited after the bank's answer, refunded by the bank on "
+                    "(date), or paid at the counter (receipt number)."),
+    )

@@ -150,13 +150,25 @@ class MissingPaymentReport(models.Model):
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    found = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    found = models.BooleanField(_("payment found"), default=False)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    # Staff close a report once the person's money is accounted for: found
+    # and credited, refunded by the bank, or taken at the counter.
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("resolved by"),
+    )
+    resolution = models.CharField(_("what was done"), max_length=500, blank=True, default="",
+                                  db_default="")
+    history = HistoricalRecords()
 
     JURISDICTION_FIELD = "sub_division"
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("missing-payment report")
+        verbose_name_plural = _("missing-payment reports")
 
     def __str__(self):
         return f"{self.registration_id} {self.bank_reference}"

@@ -85,3 +85,24 @@ def amounts_due(registration: Registration) -> dict[str, object]:
         except PaymentError:
             continue
     return due
+
+
+def missing_reports(user, *, state: str = "open"):
+    """Missing-payment reports inside ``user``'s jurisdiction, newest first.
+
+    ``state``: "open" (not resolved yet), "resolved" or "all".
+    """
+    from payments.models import MissingPaymentReport
+
+    reports = visible_to(user, MissingPaymentReport.objects.select_related(
+        "registration", "registration__case", "sub_division", "payment", "resolved_by"))
+    if state == "open":
+        reports = reports.filter(resolved_at__isnull=True)
+    elif state == "resolved":
+        reports = reports.filter(resolved_at__isnull=False)
+    return reports.order_by("-created_at", "-pk")
+
+
+def missing_report(user, pk: int):
+    """Return one report inside ``user``'s jurisdiction, else 404."""
+    return get_object_or_404(missing_reports(user, state="all"), pk=pk)

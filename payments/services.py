@@ -396,11 +396,21 @@ def report_missing_payment(*, registration: Registration, bank_reference: str
     Every not-yet-successful online payment of the registration is queried at
     once; the report remembers whether a payment was found.
     """
-    from payments.gateways import GatewayError
-
     reference = (bank_reference or "").strip()
     if not reference or len(reference) > 64:
         raise PaymentError(_("Enter the bank reference shown by your bank (up to 64 characters)."))
+    _ask_bank(registration, source="reported_missing")
+    found = _payment_with_reference(registration, reference)
+    return MissingPaymentReport.objects.create(
+        registration=registration, sub_division=registration.sub_division,
+        bank_reference=reference, payment=found, found=found is not None,
+    )
+
+
+def _ask_bank(registration: Registration, *, source: str) -> None:
+    """Query the bank about each unfinished online payment; retry later if it is silent."""
+    from payments.gateways import GatewayError
+
     ids = list(
         Payment.objects.filter(registration=registration, mode=PaymentMode.ONLINE)
         .exclude(status=PaymentStatus.SUCCESS)
@@ -409,24 +419,47 @@ def report_missing_payment(*, registration: Registration, bank_reference: str
     unanswered = []
     for payment_id in ids:
         try:
-            reconcile_payment(payment_id=payment_id, source="reported_missing")
+            reconcile_payment(payment_id=payment_id, source=source)
         except GatewayError:
             unanswered.append(payment_id)
-    found = (
-        Payment.objects.filter(registration=registration, status=PaymentStatus.SUCCESS)
-        .filter(gateway_reference=reference)
-        .first()
-    )
-    report = MissingPaymentReport.objects.create(
-        registration=registration, sub_division=registration.sub_division,
-        bank_reference=reference, payment=found, found=found is not None,
-    )
     if unanswered:
         from payments.tasks import query_payment_status
 
         for payment_id in unanswered:
             transaction.on_commit(lambda pk=payment_id: query_payment_status.delay(pk),
                                   robust=True)
+
+
+def _payment_with_reference(registration: Registration, reference: str) -> Payment | None:
+    return (Payment.objects.filter(registration=registration, status=PaymentStatus.SUCCESS)
+            .filter(gateway_reference=reference).first())
+
+
+def recheck_missing_report(*, report: MissingPaymentReport) -> MissingPaymentReport:
+    """Ask the bank again for an open report; note the payment if it is found now."""
+    _ask_bank(report.registration, source="reported_missing")
+    found = _payment_with_reference(report.registration, report.bank_reference)
+    if found is not None and not report.found:
+        report.found, report.payment = True, found
+        report.save(update_fields=["found", "payment"])
+    return report
+
+
+@transaction.atomic
+def resolve_missing_report(*, report: MissingPaymentReport, officer,
+                           resolution: str) -> MissingPaymentReport:
+    """Close a report with what was done; refuse an empty note or a second close."""
+    note = (resolution or "").strip()
+    if not note:
+        raise PaymentError(_("Say what was done about this payment."))
+    if len(note) > 500:
+        raise PaymentError(_("Keep the note under 500 characters."))
+    report = MissingPaymentReport.objects.select_for_update().get(pk=report.pk)
+    if report.resolved_at is not None:
+        raise PaymentError(_("This report was already resolved."))
+    report.resolved_at, report.resolved_by, report.resolution = timezone.now(), officer, note
+    report._history_user = officer
+    report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
     return report
 
 

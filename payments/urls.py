@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payments import views
+from payments import staff_views, views
 
 app_name = "payments"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("payments/report-missing/", views.report_missing, name="report_missing"),
     path("staff/registrations/<str:registration_number>/counter-payment/",
          views.counter_payment, name="counter_payment"),
+    path("staff/payments/missing/", staff_views.missing_reports, name="missing_reports"),
+    path("staff/payments/missing/<int:pk>/", staff_views.missing_report,
+         name="missing_report"),
+    path("staff/payments/missing/<int:pk>/recheck/", staff_views.recheck_missing_report,
+         name="missing_recheck"),
+    path("staff/payments/missing/<int:pk>/resolve/", staff_views.resolve_missing_report,
+         name="missing_resolve"),
 ]

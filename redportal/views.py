@@ -45,4 +45,7 @@ def staff_home(request):
 
     if is_senior(request.user):
         context["escalated_actions"] = escalated_count(request.user)
+    from payments.queries import missing_reports
+
+    context["open_missing_reports"] = missing_reports(request.user).count()
     return render(request, "staff_home.html", context)

@@ -42,8 +42,13 @@ def foreign_objects(users, schemes, org_tree):
         file=ContentFile(b"case_number\n", name="aminabad.csv"),
         original_name="aminabad.csv", uploaded_by=users["je_aminabad"],
     )
+    from payments.models import MissingPaymentReport
+
+    report = MissingPaymentReport.objects.create(
+        registration=registration, sub_division=aminabad, bank_reference="SEC-REF-1")
     ids = sorted(
-        {case.pk, other_case.pk, registration.pk, item.pk, payment.pk, case_import.pk}
+        {case.pk, other_case.pk, registration.pk, item.pk, payment.pk, case_import.pk,
+         report.pk}
     )
     return {
         "case_number": [case.case_number],
