@@ -11,8 +11,9 @@ and locust headless, bounded in time and requests:
 1. baseline: a static file through gunicorn + WhiteNoise, closed loop —
    the ceiling of this machine's web stack, measured in the same run;
 2. capacity: the page mix, closed loop → requests/s;
-3. latency: the page mix at a fixed offered rate (≥ the 200 req/s target)
-   → p50 / p95 / p99 and errors.
+3. latency: the page mix at a fixed offered rate, paced in requests (210
+   req/s: the 200 req/s target and a margin) → the rate sustained,
+   p50 / p95 / p99 and errors.
 
 Pages that do not exist yet (404 at start) are left out and named.
 """
@@ -154,6 +155,20 @@ def measured(web_pid: int, run):
     return result, web
 
 
+def steady_rate(history: Path, skip: int = 15) -> float:
+    """Mean requests/s once the ramp-up is out of locust's 10-second window.
+
+    The summary's Requests/s counts the ramp-up (users starting over two
+    seconds) and the stop; the per-second history after ``skip`` seconds is
+    the rate the server sustained.
+    """
+    with open(history, encoding="utf-8") as handle:
+        rates = [float(r["Requests/s"]) for r in csv.DictReader(handle)
+                 if r["Name"] == "Aggregated"]
+    steady = rates[skip:] or rates
+    return sum(steady) / len(steady) if steady else 0.0
+
+
 def aggregated(rows):
     return next(r for r in rows if r["Name"] == "Aggregated")
 
@@ -168,8 +183,10 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=5000, help="cases to seed")
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=40)
-    parser.add_argument("--rate", type=float, default=200.0,
-                        help="offered req/s in the latency phase (the DESIGN §6 rate)")
+    # 5 % above the DESIGN §6 rate, so that pacing noise never makes the
+    # achieved rate look as if it fell short of 200 for want of offered load.
+    parser.add_argument("--rate", type=float, default=210.0,
+                        help="offered req/s in the latency phase (>= the DESIGN §6 rate)")
     # One sync worker per core: on this box the cores are shared with
     # PostgreSQL, Redis, the Celery worker and locust itself, and more
     # workers only queue for them (measured on 2 cores, capacity / p95 of
@@ -288,7 +305,7 @@ def main() -> int:
         quote_p95 = max((number(by_name[n], "95%") for n in ("lookup", "calculator")
                          if n in by_name), default=0.0)
         errors = int(number(latency, "Failure Count")) + int(number(capacity, "Failure Count"))
-        achieved = number(latency, "Requests/s")
+        achieved = steady_rate(OUT / "load-latency_stats_history.csv")
         p95 = number(latency, "95%")
         web_alive = web.poll() is None and worker.poll() is None
         # Registrations that went the whole way: fee paid at the sandbox bank,
@@ -323,7 +340,8 @@ def main() -> int:
          "value": round(cap_ms, 2), "unit": "ms", "target": None,
          "baseline": round(base_ms, 2),
          "ratio": round(cap_ms / base_ms, 1) if base_ms else None, "met": True},
-        {"name": f"load at {args.rate:.0f} req/s offered: achieved", "value": round(achieved, 1),
+        {"name": f"load at {args.rate:.0f} req/s offered: achieved (steady)",
+         "value": round(achieved, 1),
          "unit": "req/s", "target": ">= 200", "baseline": None, "ratio": None,
          "met": achieved >= 200},
         {"name": "load p50", "value": number(latency, "50%"), "unit": "ms", "target": None,
