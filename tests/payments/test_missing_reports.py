@@ -94,3 +94,15 @@ def test_missing_report_pages_in_hindi(as_user, unmatched_report):
     assert page.status_code == 200
     assert 'lang="hi"' in page.content.decode()
     assert "बैंक" in page.content.decode()
+
+
+def test_long_lists_page_by_fifty_and_keep_the_filter(as_user, registration):
+    MissingPaymentReport.objects.bulk_create([
+        MissingPaymentReport(registration=registration, sub_division=registration.sub_division,
+                             bank_reference=f"REF-{n:03d}") for n in range(51)])
+    client = as_user("je_aminabad")
+    first = client.get(reverse("payments:missing_reports"), {"state": "all"}).content.decode()
+    assert first.count("REF-") == 50
+    assert "?state=all&amp;page=2" in first
+    second = client.get(reverse("payments:missing_reports"), {"state": "all", "page": 2})
+    assert second.content.decode().count("REF-") == 1
