@@ -407,8 +407,11 @@ def report_missing_payment(*, registration: Registration, bank_reference: str
     )
 
 
-def _ask_bank(registration: Registration, *, source: str) -> None:
-    """Query the bank about each unfinished online payment; retry later if it is silent."""
+def _ask_bank(registration: Registration, *, source: str) -> int:
+    """Query the bank about each unfinished online payment; retry later if it is silent.
+
+    Returns how many payments the bank did not answer for (queued again).
+    """
     from payments.gateways import GatewayError
 
     ids = list(
@@ -428,6 +431,7 @@ def _ask_bank(registration: Registration, *, source: str) -> None:
         for payment_id in unanswered:
             transaction.on_commit(lambda pk=payment_id: query_payment_status.delay(pk),
                                   robust=True)
+    return len(unanswered)
 
 
 def _payment_with_reference(registration: Registration, reference: str) -> Payment | None:
@@ -435,14 +439,18 @@ def _payment_with_reference(registration: Registration, reference: str) -> Payme
             .filter(gateway_reference=reference).first())
 
 
-def recheck_missing_report(*, report: MissingPaymentReport) -> MissingPaymentReport:
-    """Ask the bank again for an open report; note the payment if it is found now."""
-    _ask_bank(report.registration, source="reported_missing")
+def recheck_missing_report(*, report: MissingPaymentReport) -> int:
+    """Ask the bank again for an open report; note the payment if it is found now.
+
+    Returns how many payments the bank did not answer for (asked again later
+    by the status-query task).
+    """
+    unanswered = _ask_bank(report.registration, source="reported_missing")
     found = _payment_with_reference(report.registration, report.bank_reference)
     if found is not None and not report.found:
         report.found, report.payment = True, found
         report.save(update_fields=["found", "payment"])
-    return report
+    return unanswered
 
 
 @transaction.atomic

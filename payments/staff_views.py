@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from organization.scoping import is_staff_user
 from payments import queries, services
 from payments.forms import ResolveMissingForm
-from payments.gateways import GatewayError
 
 STATES = ("open", "resolved", "all")
 
@@ -58,18 +57,16 @@ def missing_report(request, pk: int):
 def recheck_missing_report(request, pk: int):
     _staff(request)
     report = queries.missing_report(request.user, pk)
-    try:
-        services.recheck_missing_report(report=report)
-    except GatewayError:
+    unanswered = services.recheck_missing_report(report=report)
+    if report.found:
+        messages.success(request, _("The payment was found and is credited to the "
+                                    "registration."))
+    elif unanswered:
         messages.warning(request, _("The bank did not answer; it will be asked again "
                                     "automatically."))
     else:
-        if report.found:
-            messages.success(request, _("The payment was found and is credited to the "
-                                        "registration."))
-        else:
-            messages.info(request, _("The bank has no successful payment with this "
-                                     "reference yet."))
+        messages.info(request, _("The bank has no successful payment with this "
+                                 "reference yet."))
     return redirect("payments:missing_report", pk=report.pk)
 
 

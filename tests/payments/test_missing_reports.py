@@ -106,3 +106,18 @@ def test_long_lists_page_by_fifty_and_keep_the_filter(as_user, registration):
     assert "?state=all&amp;page=2" in first
     second = client.get(reverse("payments:missing_reports"), {"state": "all", "page": 2})
     assert second.content.decode().count("REF-") == 1
+
+
+def test_a_silent_bank_is_said_and_asked_again_later(as_user, unmatched_report, settings,
+                                                     django_capture_on_commit_callbacks):
+    settings.SANDBOX_STATUS_QUERY_FAILS = True
+    client = as_user("je_aminabad")
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks() as queued:
+        page = client.post(reverse("payments:missing_recheck", args=[unmatched_report.pk]),
+                           follow=True)
+    assert "The bank did not answer; it will be asked again automatically." in \
+        page.content.decode()
+    assert len(queued) == 1  # the status query, queued for the worker
+    unmatched_report.refresh_from_db()
+    assert not unmatched_report.found and unmatched_report.resolved_at is None
