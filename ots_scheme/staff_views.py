@@ -85,6 +85,8 @@ def registration_detail(request, registration_number: str):
     return render(request, "ots_scheme/staff/detail.html", {
         "registration": registration,
         "payments": registration.payments.order_by("-created_at"),
+        # "Money taken, not shown" reports of this registration (payments app).
+        "missing_reports": registration.missing_reports.order_by("-created_at"),
         "history": registration.history.select_related("history_user")[:20],
         "reject_form": RejectForm(),
         "counter_payment_url": _counter_payment_url(registration_number),

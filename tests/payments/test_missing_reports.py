@@ -30,6 +30,11 @@ def test_open_reports_show_to_the_sub_division_and_not_elsewhere(client, as_user
     home = client.get(reverse("staff_home")).content.decode()
     assert reverse("payments:missing_reports") in home and "1 " in home
 
+    detail = client.get(reverse("registrations:detail",
+                                args=[unmatched_report.registration.registration_number]))
+    assert reverse("payments:missing_report", args=[unmatched_report.pk]) in \
+        detail.content.decode()
+
     other = as_user("je_chowk").get(reverse("payments:missing_reports"))
     assert "HDFC-NOT-YET-1" not in other.content.decode()
     assert as_user("je_chowk").get(
