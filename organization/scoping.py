@@ -9,7 +9,11 @@ one. Scoped models name the foreign key to their sub-division in
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from organization.models import OrgUnit, UnitKind
 
@@ -69,3 +73,19 @@ def sub_divisions_visible_to(user) -> QuerySet:
 def is_staff_user(user) -> bool:
     """Return True for a logged-in officer with a profile, or a superuser."""
     return sees_everything(user) or user_unit(user) is not None
+
+
+def staff_required(view):
+    """Log in first; then only an officer with a jurisdiction gets past (else 404).
+
+    404, not 403: a staff page says nothing to someone who is not staff.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_staff_user(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

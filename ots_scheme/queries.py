@@ -21,10 +21,7 @@ def schemes_with_phases():
 
 def phase_on(scheme: Scheme, day: dt.date) -> Phase | None:
     """Return the phase of ``scheme`` whose dates contain ``day``, if any."""
-    for phase in scheme.phases.all():
-        if phase.starts_on <= day <= phase.ends_on:
-            return phase
-    return None
+    return _phase_in(scheme.phases.all(), day)
 
 
 def open_scheme(day: dt.date) -> Scheme | None:
@@ -48,18 +45,20 @@ def scheme_cards(today: dt.date) -> list[dict]:
     """Return each active scheme with its phases and where ``today`` falls (home page)."""
     from ots_scheme import catalogue
 
-    cards = []
-    for entry in catalogue.active():
-        scheme, current = entry.scheme, _phase_in(entry.phases, today)
-        cards.append({
-            "scheme": scheme,
-            "phases": entry.phases,
-            "current": current,
-            "days_left": (current.ends_on - today).days + 1 if current else None,
-            "closed": bool(scheme.closes_on and scheme.closes_on < today),
-            "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
-        })
-    return cards
+    return [{**_where_today(entry.scheme, entry.phases, today), "phases": entry.phases}
+            for entry in catalogue.active()]
+
+
+def _where_today(scheme: Scheme, phases, today: dt.date) -> dict:
+    """The open phase, days left in it, and whether the scheme is over or to come."""
+    current = _phase_in(phases, today)
+    return {
+        "scheme": scheme,
+        "current": current,
+        "days_left": (current.ends_on - today).days + 1 if current else None,
+        "closed": bool(scheme.closes_on and scheme.closes_on < today),
+        "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
+    }
 
 
 # --- The calculator (settlement engine, read only) ----------------------------
@@ -78,8 +77,9 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
     rows = []
     entries = sorted(catalogue.active(), key=lambda e: (e.scheme.is_demo, e.scheme.code))
     for entry in entries:
-        scheme, rules, phases = entry.scheme, entry.rules, entry.phases
-        current = _phase_in(phases, today)
+        rules, phases = entry.rules, entry.phases
+        row = _where_today(entry.scheme, phases, today)
+        current = row["current"]
         cells = []
         for phase, rule in zip(phases, rules.phases, strict=True):
             cells.append(
@@ -92,14 +92,5 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
                     ),
                 }
             )
-        rows.append(
-            {
-                "scheme": scheme,
-                "phases": cells,
-                "current": current,
-                "days_left": (current.ends_on - today).days + 1 if current else None,
-                "closed": bool(scheme.closes_on and scheme.closes_on < today),
-                "upcoming": bool(scheme.opens_on and scheme.opens_on > today),
-            }
-        )
+        rows.append({**row, "phases": cells})
     return rows

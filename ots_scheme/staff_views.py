@@ -7,10 +7,8 @@ registration or case answers 404 exactly like a missing one (DESIGN §7).
 from __future__ import annotations
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consumers import otp, sms_templates
 from consumers.models import OtpPurpose
-from organization.scoping import is_staff_user, visible_to
+from organization.scoping import staff_required, visible_to
 from ots_scheme.models import Registration, Scheme
 from ots_scheme.queries import open_scheme
 from ots_scheme.registrations import (
@@ -37,17 +35,6 @@ from theft_cases.models import TheftCase
 
 ASSISTED = "ots_assisted"
 TMP_DIR = "tmp/assisted"
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_staff_user(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _registrations(user):

@@ -9,29 +9,21 @@ sub-division's jurisdiction, until an officer says what was done.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from organization.scoping import is_staff_user
+from organization.scoping import staff_required
 from payments import queries, services
 from payments.forms import ResolveMissingForm
 
 STATES = ("open", "resolved", "all")
 
 
-def _staff(request) -> None:
-    if not is_staff_user(request.user):
-        raise Http404
-
-
-@login_required
+@staff_required
 @require_GET
 def missing_reports(request):
-    _staff(request)
     state = request.GET.get("state", "open")
     state = state if state in STATES else "open"
     page = Paginator(queries.missing_reports(request.user, state=state), 50).get_page(
@@ -41,21 +33,22 @@ def missing_reports(request):
     })
 
 
-@login_required
+def _detail(request, report, form, status: int = 200):
+    return render(request, "payments/staff/missing_detail.html", {
+        "report": report, "form": form,
+        "ledger": queries.payments_for_registration(report.registration),
+    }, status=status)
+
+
+@staff_required
 @require_GET
 def missing_report(request, pk: int):
-    _staff(request)
-    report = queries.missing_report(request.user, pk)
-    return render(request, "payments/staff/missing_detail.html", {
-        "report": report, "form": ResolveMissingForm(),
-        "ledger": queries.payments_for_registration(report.registration),
-    })
+    return _detail(request, queries.missing_report(request.user, pk), ResolveMissingForm())
 
 
-@login_required
+@staff_required
 @require_POST
 def recheck_missing_report(request, pk: int):
-    _staff(request)
     report = queries.missing_report(request.user, pk)
     unanswered = services.recheck_missing_report(report=report)
     if report.found:
@@ -70,10 +63,9 @@ def recheck_missing_report(request, pk: int):
     return redirect("payments:missing_report", pk=report.pk)
 
 
-@login_required
+@staff_required
 @require_POST
 def resolve_missing_report(request, pk: int):
-    _staff(request)
     report = queries.missing_report(request.user, pk)
     if report.resolved_at is not None:
         messages.error(request, _("This report was already resolved."))
@@ -88,7 +80,4 @@ def resolve_missing_report(request, pk: int):
         else:
             messages.success(request, _("The report is resolved."))
             return redirect("payments:missing_reports")
-    return render(request, "payments/staff/missing_detail.html", {
-        "report": report, "form": form,
-        "ledger": queries.payments_for_registration(report.registration),
-    }, status=400)
+    return _detail(request, report, form, status=400)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organization.scoping import is_staff_user
+from organization.scoping import staff_required
 from ots_scheme.models import Registration
 from payments import queries, receipts, services
 from payments.forms import CounterPaymentForm, MissingPaymentForm
@@ -216,12 +215,10 @@ def report_missing(request):
     return _no_store(render(request, template, {"form": form, "report": report}))
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def counter_payment(request, registration_number: str):
     """Staff record a cash / cheque / DD receipt into the ledger."""
-    if not is_staff_user(request.user):
-        raise Http404
     registration = queries.staff_registration(request.user, registration_number)
     due = queries.amounts_due(registration)
     initial = {"received_on": today_ist()}

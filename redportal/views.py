@@ -1,12 +1,11 @@
 """Pages that belong to no single app: home, health, staff landing page."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from organization.scoping import is_staff_user, user_unit
+from organization.scoping import staff_required, user_unit
 from ots_scheme.queries import scheme_cards
 from redportal import health
 from redportal.money import today_ist
@@ -34,11 +33,9 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@login_required
+@staff_required
 def staff_home(request):
     """Land an officer on their work: links into their jurisdiction."""
-    if not is_staff_user(request.user):
-        raise Http404
     context = {"unit": user_unit(request.user)}
     # Defaulters: escalated action items, for the Executive Engineer and above.
     from theft_cases.actions import escalated_count, is_senior

@@ -8,7 +8,6 @@ answers 404 exactly like a missing one.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organization.scoping import is_staff_user, sub_divisions_visible_to
+from organization.scoping import staff_required, sub_divisions_visible_to
 from redportal.money import today_ist
 from theft_cases import notices
 from theft_cases.action_forms import ActionFilterForm, RecordActionForm
@@ -34,16 +33,10 @@ from theft_cases.actions import (
 PAGE_SIZE = 50
 
 
-def _staff_only(request) -> None:
-    if not is_staff_user(request.user):
-        raise Http404
-
-
-@login_required
+@staff_required
 @require_GET
 def queue(request):
     """List the officer's action items: biggest dues and oldest first."""
-    _staff_only(request)
     today = today_ist()
     form = ActionFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -75,11 +68,10 @@ def _item(request, pk: int):
     )
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def detail(request, pk: int):
     """Show one item, the case's earlier items and records; record an action."""
-    _staff_only(request)
     item = _item(request, pk)
     can_record = may_record_actions(request.user) and item.status != "closed"
     form = RecordActionForm(request.POST or None)
@@ -114,20 +106,18 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_required
 @require_GET
 def notice(request, pk: int):
     """Return the Hindi notice of demand for the item's case (PDF)."""
-    _staff_only(request)
     item = _item(request, pk)
     return _pdf(notices.notice_pdf(item.case, today=today_ist()), f"notice-{item.pk}.pdf")
 
 
-@login_required
+@staff_required
 @require_GET
 def batch_notices(request):
     """Return the notices of one sub-division's not-closed items, biggest dues first."""
-    _staff_only(request)
     try:
         unit_id = int(request.GET.get("sub_division", ""))
     except ValueError:

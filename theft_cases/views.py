@@ -8,10 +8,8 @@ another unit's case answers 404 exactly like a missing one.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from organization.scoping import is_staff_user, visible_to
+from organization.scoping import staff_required, visible_to
 from redportal.exports import csv_response, xlsx_response
 from redportal.money import today_ist
 from theft_cases import importing, queries, services
@@ -33,19 +31,6 @@ from theft_cases.rows import COLUMNS, parse_load
 from theft_cases.tables import CaseTable
 
 EXPORT_LIMIT = 200_000
-
-
-def staff_required(view):
-    """Log in, and be an officer with a jurisdiction (else 404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_user(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _filtered(request):
