@@ -104,18 +104,39 @@ class RegistrationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired (fee not paid in 48 hours)")
 
 
-LIVE_REGISTRATION_STATUSES = [
+# The sets of statuses that mean something, defined once (STYLE.md) and
+# offered on ``Registration`` too. Live: at most one per case and scheme.
+LIVE_REGISTRATION_STATUSES = (
     RegistrationStatus.SUBMITTED,
     RegistrationStatus.FEE_PAID,
     RegistrationStatus.VERIFIED,
     RegistrationStatus.SETTLED,
-]
-FROZEN_REGISTRATION_STATUSES = [
+)
+# Fee paid: the settlement is frozen (DESIGN §4.2a).
+FEE_PAID_REGISTRATION_STATUSES = (
     RegistrationStatus.FEE_PAID,
     RegistrationStatus.VERIFIED,
     RegistrationStatus.SETTLED,
     RegistrationStatus.LAPSED,
-]
+)
+FROZEN_REGISTRATION_STATUSES = FEE_PAID_REGISTRATION_STATUSES
+# Waiting for the balance: fee paid, not settled, not lapsed.
+BALANCE_DUE_REGISTRATION_STATUSES = (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED)
+SETTLED_REGISTRATION_STATUSES = (RegistrationStatus.SETTLED,)
+
+
+class HeldReason(models.TextChoices):
+    """Why money credited to a registration waits for staff (DESIGN §4.2a).
+
+    Held money is never settled silently nor lost: an SDO (or above) applies
+    it or records its refund (``ots_scheme.lifecycle``).
+    """
+
+    NONE = "", _("—")
+    NO_PHASE_OPEN = "no_phase_open", _("Fee paid on a day no phase was open")
+    NOT_LIVE = "not_live", _("Paid for a registration that is not live")
+    LATE_BALANCE = "late_balance", _("Balance paid after the deadline")
+    EXCESS = "excess", _("Paid more than the total payable")
 
 
 class IdProofType(models.TextChoices):
@@ -129,6 +150,10 @@ class IdProofType(models.TextChoices):
 
 class Registration(models.Model):
     JURISDICTION_FIELD = "sub_division"
+    LIVE_STATUSES = LIVE_REGISTRATION_STATUSES
+    FEE_PAID_STATUSES = FEE_PAID_REGISTRATION_STATUSES
+    BALANCE_DUE_STATUSES = BALANCE_DUE_REGISTRATION_STATUSES
+    SETTLED_STATUSES = SETTLED_REGISTRATION_STATUSES
 
     registration_number = models.CharField(_("registration number"), max_length=24, unique=True)
     case = models.ForeignKey(
@@ -191,6 +216,15 @@ class Registration(models.Model):
     balance_due_date = models.DateField(_("balance due by"), null=True, blank=True)
     quoted_on = models.DateField(null=True, blank=True)
     frozen_at = models.DateTimeField(null=True, blank=True)
+    # Money actually credited (Σ of the payments ledger's entries for this
+    # registration): balance due = total payable − credited (DESIGN §4.2a).
+    # Written only by ``ots_scheme.lifecycle`` with the ledger entry.
+    credited = models.DecimalField(_("credited"), default=Decimal("0"),
+                                   db_default=Decimal("0"), **MONEY)
+    held_reason = models.CharField(
+        _("held for staff"), max_length=16, choices=HeldReason.choices, blank=True,
+        default="", db_default="",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -239,3 +273,14 @@ class Registration(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    @property
+    def is_fee_paid(self) -> bool:
+        return self.status in FEE_PAID_REGISTRATION_STATUSES
+
+    @property
+    def balance_due(self) -> Decimal:
+        """Return what is still to pay: frozen total − money credited, never below 0."""
+        if self.total_payable is None:
+            return Decimal("0.00")
+        return max(Decimal("0.00"), self.total_payable - self.credited)

@@ -63,6 +63,9 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # DESIGN §4.2a: a fee order carries the quote of its IST day and asks the
+    # gateway to expire at the end of that day.
+    expires_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -105,6 +108,63 @@ class PaymentEvent(models.Model):
 
     def __str__(self):
         return f"{self.payment.order_id} {self.kind}"
+
+
+class LedgerKind(models.TextChoices):
+    CREDIT = "credit", _("Credit")
+    REFUND = "refund", _("Refund")
+
+
+class LedgerEntry(models.Model):
+    """Money credited to a registration or refunded from it: the money ledger.
+
+    Every successful payment has exactly one credit entry (a partial unique
+    constraint); a refund recorded by staff is an entry of its own, with the
+    bank's reference. ``Registration.credited`` is the sum of a
+    registration's entries (credits minus refunds), which ``audit_ledger``
+    checks. Entries are appended, never changed.
+    """
+
+    JURISDICTION_FIELD = "sub_division"
+
+    kind = models.CharField(_("kind"), max_length=8, choices=LedgerKind.choices)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="ledger_entries")
+    registration = models.ForeignKey(
+        "ots_scheme.Registration", on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    sub_division = models.ForeignKey(
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Gap-free, commit-ordered number for billing (DESIGN §8); assigned after
+    # commit by the ledger sequencer, so it is empty until then.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment"], condition=Q(kind="credit"),
+                name="ledger_one_credit_per_payment",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.amount} ({self.payment_id})"
+
+    @property
+    def signed_amount(self):
+        return self.amount if self.kind == LedgerKind.CREDIT else -self.amount
 
 
 class SandboxStatus(models.TextChoices):
