@@ -1,21 +1,11 @@
-"""The registration lifecycle (DESIGN §4.3): create, pay, verify, reject, expire.
+"""Making a registration (DESIGN §4.3): checks, the quote, the number, the SMS.
 
-``submitted`` → ``fee_paid`` → ``verified`` → ``settled``; ``submitted``
-expires after 48 hours unpaid; staff may reject any registration with a
-reason. At most one live registration per case per scheme: the case row is
-locked while a registration is made, and the database constraint
-``one_live_registration_per_case_scheme`` is the last word.
-
-Money that arrives for a registration that is no longer live is never lost
-(DESIGN §1, "no payment is ever lost"): the payment stays ``success`` in the
-ledger and
-
-* an **expired** registration is made live again (``fee_paid``) when its case
-  has no other live registration — the person paid, only late (a slow bank);
-* otherwise — the case has another live registration, or staff **rejected**
-  the registration (their decision stands) — nothing is changed and the
-  registration shows in the staff list under "paid, needs attention"
-  (:func:`needing_attention`), where an officer reinstates or refunds it.
+Every later change of its status — fee paid, verified, settled, lapsed,
+rejected, expired, money held — is in ``ots_scheme/lifecycle.py``, the one
+owner of ``Registration.status``. At most one live registration per case
+per scheme: the case row is locked while a registration is made, and the
+database constraint ``one_live_registration_per_case_scheme`` is the last
+word.
 """
 
 from __future__ import annotations
@@ -24,16 +14,16 @@ import datetime as dt
 import logging
 import re
 import uuid
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from consumers import sms_templates
 from consumers.sms import queue_sms
+from ots_scheme import lifecycle
+from ots_scheme.lifecycle import RegistrationError
 from ots_scheme.models import (
     LIVE_REGISTRATION_STATUSES,
     IdProofType,
@@ -41,35 +31,15 @@ from ots_scheme.models import (
     RegistrationStatus,
     Scheme,
 )
-from redportal.money import format_inr, ist_date, today_ist
+from redportal.money import format_inr, today_ist
 from theft_cases.models import CaseStatus, TheftCase
 
 logger = logging.getLogger(__name__)
 UNPAID_VALID_FOR = dt.timedelta(hours=48)
 MOBILE_RE = re.compile(r"^[6-9]\d{9}$")
-FEE_PAID_STATUSES = [
-    RegistrationStatus.FEE_PAID,
-    RegistrationStatus.VERIFIED,
-    RegistrationStatus.SETTLED,
-    RegistrationStatus.LAPSED,
-]
 
-
-class RegistrationError(Exception):
-    """A registration refused, with a message for the person (translated)."""
-
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-@dataclass(frozen=True)
-class PaymentOutcome:
-    """What :func:`on_payment_success` did (for logs and tests)."""
-
-    changed: bool
-    action: str
+__all__ = ["RegistrationError", "create_registration", "check_case_can_register",
+           "expire_unpaid_registrations", "needing_attention"]
 
 
 def normalise_mobile(value: str) -> str:
@@ -194,7 +164,6 @@ def create_registration(
         case=case,
         scheme=scheme,
         sub_division=case.sub_division,
-        status=RegistrationStatus.SUBMITTED,
         applicant_name=applicant_name.strip(),
         father_or_husband_name=(father_or_husband_name or "").strip(),
         address=address.strip(),
@@ -225,6 +194,12 @@ def create_registration(
             _upload_name(consent_document, "consent"), consent_document, save=False
         )
     registration.save()
+    if registration.total_payable == 0:
+        # DESIGN §4.2a: deposits cover the payable and there is no compounding
+        # fee — settled on registration, nothing asked to be paid.
+        lifecycle.registration_settle_nothing_due(registration=registration)
+        registration.refresh_from_db()
+        return registration
     _sms(
         registration, sms_templates.REGISTRATION_CREATED,
         variables={
@@ -255,208 +230,34 @@ def _language() -> str:
     return "en" if (get_language() or "hi").startswith("en") else "hi"
 
 
-def _lock(registration_id: int) -> Registration:
-    # ``of=("self",)``: lock the registration, not the scheme and sub-division
-    # rows it joins (every payment of the scheme would queue on them).
-    return (Registration.objects.select_for_update(of=("self",))
-            .select_related("case", "scheme", "sub_division").get(pk=registration_id))
-
-
-def _mark_case(case: TheftCase, status: str) -> None:
-    if case.status != status:
-        case.status = status
-        if status in (CaseStatus.REGISTERED, CaseStatus.SETTLED):
-            case.flagged_at = None
-        case.save(update_fields=["status", "flagged_at", "updated_at"])
-
-
-def _fee_paid(registration: Registration, payment) -> None:
-    from ots_scheme import services
-    from ots_scheme.settlement import QuoteError
-    from theft_cases.actions import close_open_items
-
-    registration.status = RegistrationStatus.FEE_PAID
-    registration.fee_paid_at = payment.paid_at
-    registration.expires_at = None
-    registration.save()
-    try:
-        services.freeze_settlement(registration=registration, paid_at=payment.paid_at)
-    except QuoteError:
-        # Neither the payment date nor the registration date is open any more;
-        # the money is kept and the stored quote stands until staff recompute.
-        logger.warning("registration %s: settlement not frozen", registration.pk)
-    registration.refresh_from_db()
-    case = TheftCase.objects.select_for_update().get(pk=registration.case_id)
-    close_open_items(case=case)
-    if registration.balance is not None and registration.balance <= 0:
-        # Nothing left after the fee (a tiny assessment, DESIGN §4.2): settled now.
-        _settle(registration, case, payment)
-        return
-    _mark_case(case, CaseStatus.REGISTERED)
-    _sms(
-        registration, sms_templates.FEE_PAID,
-        variables={
-            "registration": registration.registration_number,
-            "balance": format_inr(registration.balance),
-            "due": registration.balance_due_date.strftime("%d-%m-%Y")
-            if registration.balance_due_date else "",
-        },
-    )
-
-
-def _settle(registration: Registration, case: TheftCase, payment) -> None:
-    registration.status = RegistrationStatus.SETTLED
-    registration.settled_at = payment.paid_at
-    registration.save(update_fields=["status", "settled_at"])
-    _mark_case(case, CaseStatus.SETTLED)
-    _sms(
-        registration, sms_templates.SETTLED,
-        variables={"registration": registration.registration_number,
-                   "case": case.case_number},
-    )
-
-
-def on_payment_success(*, payment) -> PaymentOutcome:
-    """Move the registration on after a successful payment; idempotent.
-
-    Called by the payments app inside its transaction when a payment becomes
-    ``success`` (online or counter). A second call for the same payment finds
-    the registration already moved on and changes nothing.
-    """
-    with transaction.atomic():
-        registration = _lock(payment.registration_id)
-        if payment.purpose == "registration_fee":
-            return _on_fee(registration, payment)
-        return _on_balance(registration, payment)
-
-
-def _on_fee(registration: Registration, payment) -> PaymentOutcome:
-    status = registration.status
-    if status in FEE_PAID_STATUSES:
-        # Already paid (this payment again, or a duplicate: see needing_attention).
-        return PaymentOutcome(changed=False, action="already_paid")
-    if status == RegistrationStatus.SUBMITTED:
-        _fee_paid(registration, payment)
-        return PaymentOutcome(changed=True, action="fee_paid")
-    if status == RegistrationStatus.EXPIRED:
-        TheftCase.objects.select_for_update().get(pk=registration.case_id)
-        other_live = Registration.objects.filter(
-            case_id=registration.case_id, scheme_id=registration.scheme_id,
-            status__in=LIVE_REGISTRATION_STATUSES,
-        ).exclude(pk=registration.pk).exists()
-        if not other_live and registration.case.status != CaseStatus.SETTLED:
-            _fee_paid(registration, payment)
-            return PaymentOutcome(changed=True, action="revived")
-    # Rejected, or expired with another live registration: kept for staff.
-    return PaymentOutcome(changed=False, action="needs_attention")
-
-
-def _on_balance(registration: Registration, payment) -> PaymentOutcome:
-    status = registration.status
-    if status == RegistrationStatus.SETTLED:
-        return PaymentOutcome(changed=False, action="already_settled")
-    paid_in_time = (
-        registration.balance_due_date is None
-        or ist_date(payment.paid_at) <= registration.balance_due_date
-    )
-    if status in (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED) or (
-        status == RegistrationStatus.LAPSED and paid_in_time
-    ):
-        case = TheftCase.objects.select_for_update().get(pk=registration.case_id)
-        _settle(registration, case, payment)
-        return PaymentOutcome(changed=True, action="settled")
-    return PaymentOutcome(changed=False, action="needs_attention")
-
-
-@transaction.atomic
-def verify_registration(*, registration: Registration, officer) -> Registration:
-    """Record that a JE/SDO checked the identity and documents."""
-    registration = _lock(registration.pk)
-    if registration.status != RegistrationStatus.FEE_PAID:
-        raise RegistrationError(
-            _("Only a registration whose fee is paid can be verified."), code="state"
-        )
-    registration.status = RegistrationStatus.VERIFIED
-    registration.verified_at = timezone.now()
-    registration.verified_by = officer
-    registration._history_user = officer
-    registration.save(update_fields=["status", "verified_at", "verified_by"])
-    return registration
-
-
-@transaction.atomic
-def reject_registration(*, registration: Registration, officer, reason: str) -> Registration:
-    """Reject a registration with a reason and tell the person by SMS."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise RegistrationError(_("Give the reason for rejecting."), code="reason")
-    registration = _lock(registration.pk)
-    if registration.status == RegistrationStatus.REJECTED:
-        raise RegistrationError(_("This registration is already rejected."), code="state")
-    registration.status = RegistrationStatus.REJECTED
-    registration.rejected_at = timezone.now()
-    registration.rejected_by = officer
-    registration.rejection_reason = reason
-    registration._history_user = officer
-    registration.save(update_fields=["status", "rejected_at", "rejected_by",
-                                     "rejection_reason"])
-    case = TheftCase.objects.select_for_update().get(pk=registration.case_id)
-    if case.status in (CaseStatus.REGISTERED, CaseStatus.SETTLED):
-        # The case is open again; the flagging sweep takes it from here.
-        _mark_case(case, CaseStatus.FED)
-    _sms(
-        registration, sms_templates.REJECTED,
-        variables={"registration": registration.registration_number, "reason": reason[:120]},
-    )
-    return registration
-
-
 def expire_unpaid_registrations(*, now: dt.datetime | None = None) -> int:
     """Expire ``submitted`` registrations unpaid 48 hours after they were made.
 
-    Set-based in batches; a registration with a payment still in flight
-    (initiated / pending) is left alone until the payment is settled.
+    A registration with a payment still in flight (initiated / pending) is
+    left alone until the bank has answered.
     """
-    from payments.models import Payment
+    from payments.models import Payment, PaymentStatus
 
-    now = now or timezone.now()
     in_flight = Payment.objects.filter(
-        registration=OuterRef("pk"), status__in=["initiated", "pending"]
-    )
-    expired = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Registration.objects.select_for_update(skip_locked=True)
-                .filter(status=RegistrationStatus.SUBMITTED, expires_at__lt=now)
-                .filter(~Exists(in_flight))
-                .order_by("pk")[:1000]
-            )
-            if not batch:
-                return expired
-            for registration in batch:
-                registration.status = RegistrationStatus.EXPIRED
-            bulk_update_with_history(batch, Registration, ["status"], batch_size=1000,
-                                     default_change_reason="expired unpaid after 48 h")
-            expired += len(batch)
+        status__in=[PaymentStatus.INITIATED, PaymentStatus.PENDING])
+    return lifecycle.registrations_expire_unpaid(now=now or timezone.now(), in_flight=in_flight)
 
 
 def needing_attention(queryset):
     """Narrow to registrations holding money that moved nothing (staff to act).
 
-    A successful fee for a rejected / expired registration, or a second
-    successful fee for one registration.
+    Money held for staff (``Registration.held_reason``: paid on a day no
+    phase was open, for a registration not live, a late balance, more than
+    the total), and a successful fee on a rejected / expired registration.
     """
-    from payments.models import Payment
+    from payments.models import Payment, PaymentPurpose, PaymentStatus
 
     fee_success = Payment.objects.filter(
-        registration=OuterRef("pk"), purpose="registration_fee", status="success"
+        registration=OuterRef("pk"), purpose=PaymentPurpose.REGISTRATION_FEE,
+        status=PaymentStatus.SUCCESS,
     )
-    duplicate = Payment.objects.filter(
-        registration=OuterRef("pk"), purpose="registration_fee", status="success"
-    ).exclude(paid_at=OuterRef("fee_paid_at"))
     return queryset.filter(
         Q(Exists(fee_success), status__in=[RegistrationStatus.REJECTED,
                                            RegistrationStatus.EXPIRED])
-        | Q(Exists(duplicate), status__in=FEE_PAID_STATUSES)
+        | ~Q(held_reason="")
     )

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from ots_scheme.models import Phase, Registration, RegistrationStatus, Scheme
 from ots_scheme.settlement import (
-    NotOpen,
     PhaseRule,
     Quote,
     QuoteError,
@@ -176,21 +175,24 @@ def apply_quote(*, registration: Registration, quote: Quote, on: dt.date | None 
 
 
 @transaction.atomic
-def freeze_settlement(*, registration: Registration, paid_at: dt.datetime) -> Registration:
-    """Freeze the quote of ``registration`` as of its fee payment ``paid_at``.
+def freeze_settlement(*, registration: Registration, paid_at: dt.datetime | None = None,
+                      on: dt.date | None = None) -> Registration:
+    """Freeze the quote of ``registration`` for the day its fee money arrived.
 
-    The phase is the one containing the IST date of ``paid_at`` (domain.md
-    [decision]: a payment at 00:30 IST on 4 Jan 2026 is phase 2), computed
-    from the case's amounts at that moment. Idempotent: a frozen registration
-    is returned unchanged.
+    DESIGN §4.2a: the registration date is the IST date the fee was paid
+    (``on``, or the IST date of ``paid_at``: a payment at 00:30 IST on 4 Jan
+    2026 is phase 2), and the figures come from the case's amounts at that
+    moment. Idempotent: a frozen registration is returned unchanged.
 
-    [decision] A payment landing after the scheme (or every phase) closed, for
-    a registration submitted while it was open — a late gateway callback, a
-    counter receipt entered the next morning — is frozen on the
-    registration's ``quoted_on`` date instead: the consumer registered in
-    time and must not lose the settlement to the payment's delay. If neither
-    date is open, ``NotOpen`` is raised and nothing changes.
+    Raises ``NotOpen`` when no phase is open that day (nothing changes): the
+    lifecycle then holds the money for staff, who may apply it to the
+    registration's own quote date — an explicit, audited decision rather
+    than a silent one.
     """
+    if on is None:
+        if paid_at is None:
+            raise ValueError("freeze_settlement needs the day the fee was paid")
+        on = ist_date(paid_at)
     locked = (
         # Lock the registration only: a plain FOR UPDATE over the join would
         # also lock the scheme row, serialising (and deadlocking) every
@@ -200,17 +202,9 @@ def freeze_settlement(*, registration: Registration, paid_at: dt.datetime) -> Re
         .get(pk=registration.pk)
     )
     if locked.frozen_at is None:
-        rules = rules_for(locked.scheme)
-        day = ist_date(paid_at)
-        try:
-            result = _case_quote(case=locked.case, rules=rules, on=day)
-        except NotOpen:
-            if locked.quoted_on is None:
-                raise
-            day = locked.quoted_on
-            result = _case_quote(case=locked.case, rules=rules, on=day)
+        result = _case_quote(case=locked.case, rules=rules_for(locked.scheme), on=on)
         _copy_quote(locked, result, _phase_ids(locked.scheme_id).get(result.phase))
-        locked.quoted_on = day
+        locked.quoted_on = on
         locked.frozen_at = timezone.now()
         locked._change_reason = "settlement frozen at fee payment"
         locked.save(update_fields=["phase", *QUOTE_FIELDS, "quoted_on", "frozen_at"])

@@ -21,14 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consumers import otp, sms_templates
 from consumers.models import OtpPurpose
 from organization.scoping import staff_required, visible_to
+from ots_scheme import lifecycle
 from ots_scheme.models import Registration, Scheme
 from ots_scheme.queries import open_scheme
-from ots_scheme.registrations import (
-    RegistrationError,
-    create_registration,
-    reject_registration,
-    verify_registration,
-)
+from ots_scheme.registrations import RegistrationError, create_registration
 from ots_scheme.staff_forms import AssistedForm, ConsentOtpForm, RegistrationFilterForm, RejectForm
 from redportal.money import today_ist
 from theft_cases.models import TheftCase
@@ -85,7 +81,7 @@ def registration_detail(request, registration_number: str):
 def verify(request, registration_number: str):
     registration = _get(request.user, registration_number)
     try:
-        verify_registration(registration=registration, officer=request.user)
+        lifecycle.registration_verify(registration=registration, officer=request.user)
     except RegistrationError as err:
         messages.error(request, err.message)
     else:
@@ -102,7 +98,7 @@ def reject(request, registration_number: str):
         messages.error(request, _("Give the reason for rejecting."))
         return redirect(registration)
     try:
-        reject_registration(registration=registration, officer=request.user,
+        lifecycle.registration_reject(registration=registration, officer=request.user,
                             reason=form.cleaned_data["reason"])
     except RegistrationError as err:
         messages.error(request, err.message)

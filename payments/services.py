@@ -32,6 +32,8 @@ from payments.gateways import (
     get_gateway,
 )
 from payments.models import (
+    LedgerEntry,
+    LedgerKind,
     MissingPaymentReport,
     Payment,
     PaymentEvent,
@@ -39,7 +41,7 @@ from payments.models import (
     PaymentPurpose,
     PaymentStatus,
 )
-from redportal.money import IST, format_inr, today_ist
+from redportal.money import IST, format_inr, ist_date, today_ist
 
 logger = logging.getLogger(__name__)
 
@@ -73,20 +75,49 @@ def new_order_id() -> str:
 # Amounts due ---------------------------------------------------------------
 
 def amount_due(*, registration: Registration, purpose: str) -> Decimal:
-    """Return what ``registration`` owes for ``purpose`` now, or raise PaymentError."""
+    """Return what ``registration`` owes for ``purpose`` now, or raise PaymentError.
+
+    The balance is the frozen total payable less the money actually credited
+    (DESIGN §4.2a), not the quote's figure.
+    """
     if purpose == PaymentPurpose.REGISTRATION_FEE:
-        if registration.status != RegistrationStatus.SUBMITTED:
+        if registration.status != RegistrationStatus.SUBMITTED or registration.held_reason:
             raise PaymentError(_("The registration fee is not due on this registration."))
         if not registration.registration_fee or registration.registration_fee <= 0:
             raise PaymentError(_("The registration fee has not been worked out yet."))
         return registration.registration_fee
     if purpose == PaymentPurpose.BALANCE:
-        if registration.status not in (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED):
+        if registration.status not in Registration.BALANCE_DUE_STATUSES:
             raise PaymentError(_("The balance can be paid only after the registration fee."))
-        if not registration.balance or registration.balance <= 0:
+        if registration.balance_due <= 0:
             raise PaymentError(_("No balance is due on this registration."))
-        return registration.balance
+        return registration.balance_due
     raise PaymentError(_("Unknown payment purpose."))
+
+
+def end_of_ist_day(moment: dt.datetime) -> dt.datetime:
+    """Return the first instant of the IST day after ``moment`` (an order's expiry)."""
+    day = moment.astimezone(IST).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=IST)
+
+
+def _quote_for_day(registration: Registration, day: dt.date) -> None:
+    """Re-quote an unfrozen registration for the day its fee is paid (§4.2a).
+
+    The fee order carries the quote of the day it is made; raises
+    PaymentError when no phase is open that day.
+    """
+    from ots_scheme import services as settlement_services
+    from ots_scheme.settlement import QuoteError
+
+    if registration.is_frozen or registration.quoted_on == day:
+        return
+    try:
+        result = settlement_services.quote_for_case(
+            case=registration.case, scheme=registration.scheme, on=day)
+    except QuoteError as err:
+        raise PaymentError(settlement_services.error_message(err)) from err
+    settlement_services.apply_quote(registration=registration, quote=result, on=day)
 
 
 # Starting an online payment ------------------------------------------------
@@ -95,22 +126,31 @@ def amount_due(*, registration: Registration, purpose: str) -> Decimal:
 def start_payment(*, registration: Registration, purpose: str) -> Payment:
     """Return an open online payment for ``registration`` and ``purpose``.
 
-    An order already open for the same amount is reused rather than piling
-    up orders (a second click, a back button); otherwise a new order is made.
+    A fee order carries today's quote (IST) and expires at the end of the IST
+    day (DESIGN §4.2a). An order already open today for the same amount is
+    reused rather than piling up orders (a second click, a back button);
+    otherwise a new order is made.
     """
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = (Registration.objects.select_for_update(of=("self",))
+                    .select_related("case", "scheme").get(pk=registration.pk))
+    now = timezone.now()
+    if purpose == PaymentPurpose.REGISTRATION_FEE and registration.status == \
+            RegistrationStatus.SUBMITTED:
+        if registration.expires_at and registration.expires_at <= now:
+            raise PaymentError(_("This registration has expired; please register again."))
+        _quote_for_day(registration, today_ist())
+        if registration.total_payable == 0:
+            from ots_scheme.lifecycle import registration_settle_nothing_due
+
+            registration_settle_nothing_due(registration=registration)
+            raise PaymentError(_("Nothing is to be paid: the registration is settled."))
     amount = amount_due(registration=registration, purpose=purpose)
-    if (
-        purpose == PaymentPurpose.REGISTRATION_FEE
-        and registration.expires_at
-        and registration.expires_at <= timezone.now()
-    ):
-        raise PaymentError(_("This registration has expired; please register again."))
     gateway = get_gateway()
     existing = (
         Payment.objects.select_for_update()
         .filter(registration=registration, purpose=purpose, mode=PaymentMode.ONLINE,
-                status__in=OPEN_STATUSES, amount=amount, gateway=gateway.name)
+                status__in=OPEN_STATUSES, amount=amount, gateway=gateway.name,
+                expires_at__gt=now)
         .order_by("-created_at")
         .first()
     )
@@ -119,10 +159,11 @@ def start_payment(*, registration: Registration, purpose: str) -> Payment:
     payment = Payment.objects.create(
         order_id=new_order_id(), registration=registration,
         sub_division=registration.sub_division, purpose=purpose, amount=amount,
-        gateway=gateway.name, mode=PaymentMode.ONLINE,
+        gateway=gateway.name, mode=PaymentMode.ONLINE, expires_at=end_of_ist_day(now),
     )
     _event(payment, "created", after=PaymentStatus.INITIATED,
-           payload={"amount": f"{amount:.2f}", "purpose": purpose})
+           payload={"amount": f"{amount:.2f}", "purpose": purpose,
+                    "expires_at": payment.expires_at.isoformat()})
     return payment
 
 
@@ -283,32 +324,19 @@ def _apply_success(payment: Payment, notice: GatewayNotice, source: str, payload
 def _credit(payment: Payment, *, strict: bool) -> None:
     """Credit a successful payment to its registration (same transaction).
 
-    A second success for the same purpose (two orders both paid) is kept in
-    the ledger and marked for refund, never credited twice. When crediting an
-    online payment fails the success still stands (the money was taken): the
-    failure is an event for staff to resolve, not a lost payment.
+    One credit entry per payment (a unique constraint), then the registration
+    lifecycle moves the registration on — or holds the money for staff; money
+    that arrived is never refused (DESIGN §4.2a). When crediting an online
+    payment fails the success still stands (the money was taken): the failure
+    is an event, and the reconciliation sweep credits it again.
     """
-    from ots_scheme.registrations import on_payment_success
-
-    already = (
-        Payment.objects.filter(registration_id=payment.registration_id, purpose=payment.purpose,
-                               status=PaymentStatus.SUCCESS)
-        .exclude(pk=payment.pk)
-        .exists()
-    )
-    if already:
-        _event(payment, "excess_payment", before=payment.status,
-               payload={"reason": "purpose already paid; refund due"})
-        logger.error("payment %s: %s already paid for registration %s", payment.order_id,
-                     payment.purpose, payment.registration_id)
-        return
     if strict:
-        on_payment_success(payment=payment)
+        _credit_entry(payment)
         _event(payment, "credited", before=payment.status)
         return
     try:
         with transaction.atomic():
-            on_payment_success(payment=payment)
+            _credit_entry(payment)
     except Exception as exc:
         logger.exception("payment %s could not be credited", payment.order_id)
         _event(payment, "credit_failed", before=payment.status,
@@ -317,18 +345,49 @@ def _credit(payment: Payment, *, strict: bool) -> None:
     _event(payment, "credited", before=payment.status)
 
 
+@transaction.atomic
+def payment_credit(*, payment: Payment) -> None:
+    """Credit a payment that is already successful (e.g. a receipt imported elsewhere).
+
+    Once only: a second call finds the credit entry and changes nothing.
+    """
+    payment = _lock_payment(order_id=payment.order_id)
+    if payment.status != PaymentStatus.SUCCESS or payment.ledger_entries.filter(
+            kind=LedgerKind.CREDIT).exists():
+        return
+    _credit(payment, strict=True)
+
+
+def _credit_entry(payment: Payment) -> None:
+    from ots_scheme.lifecycle import registration_credit
+
+    LedgerEntry.objects.create(
+        kind=LedgerKind.CREDIT, payment=payment, registration_id=payment.registration_id,
+        sub_division_id=payment.sub_division_id, amount=payment.amount,
+        reference=payment.gateway_reference or payment.receipt_number,
+        recorded_by=payment.recorded_by,
+    )
+    outcome = registration_credit(registration_id=payment.registration_id,
+                                  amount=payment.amount, purpose=payment.purpose,
+                                  paid_at=payment.paid_at)
+    if outcome.action == "needs_attention":
+        _event(payment, "held_for_staff", before=payment.status)
+
+
+def _credit_entries():
+    return LedgerEntry.objects.filter(payment=OuterRef("pk"), kind=LedgerKind.CREDIT)
+
+
 def uncredited_payments() -> list[int]:
-    """Successful payments whose crediting failed and was never redone.
+    """Successful payments with no credit entry in the ledger.
 
     The money was taken (the ledger says success) but the registration did not
     move — the portal's own "money taken, not posted". The reconciliation
     sweep credits them again.
     """
-    events = PaymentEvent.objects.filter(payment=OuterRef("pk"))
     return list(
         Payment.objects.filter(status=PaymentStatus.SUCCESS)
-        .filter(Exists(events.filter(kind="credit_failed")))
-        .exclude(Exists(events.filter(kind__in=["credited", "excess_payment"])))
+        .exclude(Exists(_credit_entries()))
         .order_by("pk").values_list("pk", flat=True)[:1000]
     )
 
@@ -338,11 +397,56 @@ def retry_credit(*, payment_id: int) -> bool:
     """Credit a successful payment again after a failed attempt; True when done."""
     order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
     payment = _lock_payment(order_id=order_id)
-    if payment.status != PaymentStatus.SUCCESS or payment.events.filter(
-            kind__in=["credited", "excess_payment"]).exists():
+    if payment.status != PaymentStatus.SUCCESS or payment.ledger_entries.filter(
+            kind=LedgerKind.CREDIT).exists():
         return False
     _credit(payment, strict=False)
-    return payment.events.filter(kind="credited").exists()
+    return payment.ledger_entries.filter(kind=LedgerKind.CREDIT).exists()
+
+
+# Refunds of held money ---------------------------------------------------------
+
+@transaction.atomic
+def refund_record(*, registration: Registration, payment: Payment, amount: Decimal,
+                  reference: str, officer, note: str = "") -> LedgerEntry:
+    """Record a refund of held money, with the bank's reference (a ledger entry).
+
+    Only money held for staff can be refunded (DESIGN §4.2a), at most what
+    the payment brought less what was refunded of it already.
+    """
+    from ots_scheme.lifecycle import RegistrationError, registration_debit
+
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 64:
+        raise PaymentError(_("Enter the bank's refund reference (up to 64 characters)."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise PaymentError(_("Enter the amount refunded."))
+    list(Registration.objects.select_for_update(of=("self",)).filter(pk=registration.pk)
+         .values_list("pk", flat=True))
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.registration_id != registration.pk or payment.status != PaymentStatus.SUCCESS:
+        raise PaymentError(_("Choose a successful payment of this registration."))
+    refunded = sum((e.amount for e in payment.ledger_entries.filter(kind=LedgerKind.REFUND)),
+                   Decimal("0"))
+    if amount > payment.amount - refunded:
+        raise PaymentError(
+            _("At most %(left)s of this payment can be refunded.")
+            % {"left": format_inr(payment.amount - refunded)})
+    entry = LedgerEntry.objects.create(
+        kind=LedgerKind.REFUND, payment=payment, registration=registration,
+        sub_division_id=registration.sub_division_id, amount=amount, reference=reference,
+        note=(note or "").strip()[:500], recorded_by=officer,
+    )
+    try:
+        registration_debit(registration_id=registration.pk, amount=amount, officer=officer)
+    except RegistrationError as err:
+        raise PaymentError(err.message) from err
+    _event(payment, "refund_recorded", before=payment.status, payload={
+        "amount": f"{amount:.2f}", "reference": reference,
+        "officer": officer.get_username(),
+    })
+    return entry
 
 
 def reconcile_payment(*, payment_id: int, source: str = "status_query") -> str:
@@ -480,8 +584,9 @@ def record_counter_payment(*, registration: Registration, purpose: str, amount: 
     """Record a cash / cheque / DD receipt taken at the counter: a success at once.
 
     The phase of a counter registration-fee payment is fixed by the receipt
-    date (domain.md decision), so ``paid_at`` is noon IST of ``received_on``,
-    or now when the receipt is today's.
+    date (DESIGN §4.2a), so ``paid_at`` is noon IST of ``received_on``, or
+    now when the receipt is today's; the date may not be before the
+    registration was submitted nor after today.
     """
     if mode not in COUNTER_MODES:
         raise PaymentError(_("Choose cash, cheque or demand draft."))
@@ -491,7 +596,22 @@ def record_counter_payment(*, registration: Registration, purpose: str, amount: 
     today = today_ist()
     if received_on > today:
         raise PaymentError(_("The receipt date cannot be in the future."))
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = (Registration.objects.select_for_update(of=("self",))
+                    .select_related("case", "scheme").get(pk=registration.pk))
+    submitted_on = ist_date(registration.created_at)
+    if received_on < submitted_on:
+        # DESIGN §4.2a: a backdated receipt must not buy an earlier phase.
+        raise PaymentError(
+            _("The receipt date cannot be before the registration was made (%(day)s).")
+            % {"day": submitted_on.strftime("%d-%m-%Y")})
+    if purpose == PaymentPurpose.REGISTRATION_FEE and \
+            registration.status == RegistrationStatus.SUBMITTED:
+        try:
+            _quote_for_day(registration, received_on)
+        except PaymentError:
+            # No phase open on the receipt date: the money is still taken and
+            # held for staff by the lifecycle; the stored quote's fee is due.
+            pass
     due = amount_due(registration=registration, purpose=purpose)
     if Decimal(amount) != due:
         raise PaymentError(

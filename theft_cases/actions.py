@@ -31,12 +31,12 @@ from django.utils.translation import gettext as _
 from organization.models import Role
 from organization.scoping import sees_everything, visible_to
 from redportal.money import today_ist
+from theft_cases.lifecycle import case_clear_flag, case_mark_action_taken
 from theft_cases.models import (
     ActionItem,
     ActionKind,
     ActionRecord,
     ActionStatus,
-    CaseStatus,
     ClosedReason,
     TheftCase,
 )
@@ -62,12 +62,9 @@ def close_open_items(*, case: TheftCase, reason: str = ClosedReason.REGISTERED) 
         item.closed_reason = reason
         item.closed_at = now
         item.save(update_fields=["status", "closed_reason", "closed_at"])
-    if items and case.status in (CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN) and \
-            reason == ClosedReason.REGISTERED:
+    if items and reason == ClosedReason.REGISTERED:
         # The same outcome as the sweep's clearing (theft_cases/flagging.py).
-        case.status = CaseStatus.REGISTERED
-        case.flagged_at = None
-        case.save(update_fields=["status", "flagged_at", "updated_at"])
+        case_clear_flag(case=case)
     return len(items)
 
 
@@ -99,11 +96,7 @@ def record_action(*, item: ActionItem, kind: str, done_on: dt.date, officer,
     item._history_user = officer
     item._change_reason = f"action recorded: {kind}"
     item.save(update_fields=["status", "due_date", "escalated_at"])
-    if case.status != CaseStatus.SETTLED and case.status != CaseStatus.ACTION_TAKEN:
-        case.status = CaseStatus.ACTION_TAKEN
-        case._history_user = officer
-        case._change_reason = f"action recorded: {kind}"
-        case.save(update_fields=["status", "updated_at"])
+    case_mark_action_taken(case=case, officer=officer, reason=f"action recorded: {kind}")
     return record
 
 

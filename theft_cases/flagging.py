@@ -52,13 +52,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from ots_scheme.queries import schemes_with_phases
-from payments.models import Payment, PaymentPurpose, PaymentStatus
 from redportal.money import IST
+from theft_cases.lifecycle import cases_clear_flag, cases_flag
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
 
 # Days an officer has to act on a newly flagged case (the item's due date).
@@ -145,32 +145,20 @@ def _open_items():
 
 def overdue_registrations(*, today: dt.date) -> QuerySet:
     """Return fee-paid/verified registrations whose balance deadline has passed unpaid."""
-    balance_paid = Payment.objects.filter(
-        registration=OuterRef("pk"), purpose=PaymentPurpose.BALANCE,
-        status=PaymentStatus.SUCCESS,
-    )
-    return Registration.objects.filter(
-        status__in=LAPSING_STATUSES, balance_due_date__lt=today
-    ).exclude(Exists(balance_paid))
+    # Settled ones are not in LAPSING_STATUSES: a registration waiting for its
+    # balance is one whose credited money does not cover the total yet.
+    return Registration.objects.filter(status__in=LAPSING_STATUSES, balance_due_date__lt=today)
 
 
 @transaction.atomic
 def lapse_overdue_registrations(*, today: dt.date) -> int:
     """Lapse registrations unpaid after their balance deadline (DESIGN §4.3).
 
-    Nothing is refunded or removed: the registration-fee payment stays in
-    the ledger. The next flagging sweep flags the cases (reason "lapsed").
+    Nothing is refunded or removed: the money credited stays credited against
+    the case's dues. The next flagging sweep flags the cases (reason "lapsed").
     """
-    now = timezone.now()
-    lapsed = overdue_registrations(today=today).update(
-        status=RegistrationStatus.LAPSED, lapsed_at=now
-    )
-    if lapsed:
-        record_history(
-            Registration.objects.filter(status=RegistrationStatus.LAPSED, lapsed_at=now),
-            when=now, reason="lapsed: balance not paid by the deadline",
-        )
-    return lapsed
+    return registrations_lapse(queryset=overdue_registrations(today=today),
+                               now=timezone.now())
 
 
 # --- Flagging --------------------------------------------------------------------
@@ -191,8 +179,10 @@ def _scheme_conditions(*, today: dt.date):
         last_due_day = today - dt.timedelta(days=scheme.flag_after_days)
         if scheme.opens_on > last_due_day:
             continue
+        # DESIGN §4.4: never flag a case with a live or settled registration
+        # under ANY scheme (two schemes may be open or overlap).
         live = Registration.objects.filter(
-            case=OuterRef("pk"), scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES
+            case=OuterRef("pk"), status__in=LIVE_REGISTRATION_STATUSES
         )
         withdrawn = ActionItem.objects.filter(
             case=OuterRef("pk"), scheme=scheme, closed_reason=ClosedReason.WITHDRAWN
@@ -223,16 +213,14 @@ def due_cases(*, today: dt.date) -> QuerySet:
 
 def _clear_registered(*, now: dt.datetime) -> int:
     """Close open items of cases that have registered or settled since they were flagged."""
+    # Registered under any scheme clears the flag (DESIGN §4.4).
     registered = Registration.objects.filter(
-        case=OuterRef("case"), scheme=OuterRef("scheme"), status__in=CLEARING_STATUSES
+        case=OuterRef("case"), status__in=CLEARING_STATUSES
     )
     settled_case = TheftCase.objects.filter(pk=OuterRef("case_id"), status=CaseStatus.SETTLED)
     to_clear = _open_items().filter(Exists(registered) | Exists(settled_case))
-    cases = TheftCase.objects.filter(
-        pk__in=to_clear.values("case_id"),
-        status__in=[CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN],
-    )
-    if cases.update(status=CaseStatus.REGISTERED, flagged_at=None, updated_at=now):
+    cases = TheftCase.objects.filter(pk__in=to_clear.values("case_id"))
+    if cases_clear_flag(queryset=cases, now=now):
         record_history(
             TheftCase.objects.filter(pk__in=to_clear.values("case_id"), updated_at=now),
             when=now, reason="registered: flag cleared by the sweep",
@@ -298,15 +286,7 @@ def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
     new_items = ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN)
     record_history(new_items, when=now, reason="flagged by the sweep", history_type="+")
     # fed/registered → flagged; action_taken stays (the officer's work goes on).
-    TheftCase.objects.filter(pk__in=new_items.values("case_id")).update(
-        status=SqlCase(
-            When(status__in=[CaseStatus.FED, CaseStatus.REGISTERED],
-                 then=Value(CaseStatus.FLAGGED)),
-            default=F("status"),
-        ),
-        flagged_at=Coalesce(F("flagged_at"), Value(now, output_field=DateTimeField())),
-        updated_at=now,
-    )
+    cases_flag(queryset=TheftCase.objects.filter(pk__in=new_items.values("case_id")), now=now)
     # No historical case rows here: at a million cases they would double the
     # sweep (DESIGN §6). The audit trail of a flag is the item itself (when,
     # why, which scheme), its "+" historical row, and the case's flagged_at.

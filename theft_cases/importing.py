@@ -33,7 +33,7 @@ from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
 from redportal.exports import safe_cell
 from theft_cases.import_files import ImportFileError, open_sheet
-from theft_cases.models import CaseStatus, TheftCase
+from theft_cases.models import TheftCase
 from theft_cases.rows import CaseRow, cell_text, parse_row
 
 CHUNK_SIZE = 2000
@@ -252,7 +252,7 @@ class _Run:
             TheftCase(
                 case_number=row.case_number, consumer=consumer,
                 sub_division_id=self.sub_divisions[row.sub_division_code][0],
-                status=CaseStatus.FED, fed_at=now, fed_by=self.user,
+                fed_at=now, fed_by=self.user,
                 **{name: getattr(row, name) for name in CASE_FIELDS
                    if name != "sub_division_id"},
             )

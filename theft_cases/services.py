@@ -27,7 +27,7 @@ from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration
 from redportal.money import today_ist
 from redportal.queueing import broker_available, enqueue, enqueue_on_commit
 from theft_cases import import_files, importing
-from theft_cases.models import CaseImport, CaseStatus, ImportStatus, TheftCase
+from theft_cases.models import CaseImport, ImportStatus, TheftCase
 from theft_cases.rows import CaseRow
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def case_feed(*, user, row: CaseRow) -> TheftCase:
     consumer.save()
     case = TheftCase(
         case_number=row.case_number, consumer=consumer, sub_division=unit,
-        status=CaseStatus.FED, fed_at=timezone.now(), fed_by=user,
+        fed_at=timezone.now(), fed_by=user,
         **{name: getattr(row, name) for name in CASE_FIELDS if name != "sub_division_id"},
     )
     case._history_user = user

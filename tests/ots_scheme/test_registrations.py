@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from consumers.models import SmsMessage
-from ots_scheme import registrations
+from ots_scheme import lifecycle, registrations
+from payments import services as payment_services
 from ots_scheme.models import RegistrationStatus
 from ots_scheme.registrations import RegistrationError
 from payments.models import Payment, PaymentPurpose, PaymentStatus
@@ -46,7 +47,7 @@ def pay(registration, purpose, *, amount=None, paid_at=None):
                           else registration.balance),
         status=PaymentStatus.SUCCESS, paid_at=paid_at or timezone.now(),
     )
-    registrations.on_payment_success(payment=payment)
+    payment_services.payment_credit(payment=payment)
     registration.refresh_from_db()
     return payment
 
@@ -140,8 +141,7 @@ def test_payment_success_is_idempotent(org_tree, demo):
     payment = pay(reg, PaymentPurpose.REGISTRATION_FEE)
     history = reg.history.count()
     sms = SmsMessage.objects.count()
-    outcome = registrations.on_payment_success(payment=payment)
-    assert outcome.changed is False
+    payment_services.payment_credit(payment=payment)
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.FEE_PAID
     assert reg.history.count() == history
@@ -157,7 +157,7 @@ def test_balance_payment_settles_registration_and_case(org_tree, demo):
     reg.case.refresh_from_db()
     assert reg.case.status == CaseStatus.SETTLED
     assert SmsMessage.objects.filter(template="ots_settled").count() == 1
-    registrations.on_payment_success(payment=payment)
+    payment_services.payment_credit(payment=payment)
     assert SmsMessage.objects.filter(template="ots_settled").count() == 1
 
 
@@ -195,8 +195,8 @@ def test_fee_for_expired_registration_with_another_live_one_is_flagged(org_tree,
 
 def test_fee_for_rejected_registration_kept_and_flagged(org_tree, demo, users):
     reg = register(TheftCaseFactory(), demo)
-    registrations.reject_registration(registration=reg, officer=users["sdo_aminabad"],
-                                      reason="Wrong person")
+    lifecycle.registration_reject(registration=reg, officer=users["sdo_aminabad"],
+                                  reason="Wrong person")
     pay(reg, PaymentPurpose.REGISTRATION_FEE)
     assert reg.status == RegistrationStatus.REJECTED
     assert list(registrations.needing_attention(reg.case.registrations.all())) == [reg]
@@ -224,9 +224,9 @@ def test_expiry_is_set_based_idempotent_and_spares_fresh_and_in_flight(org_tree,
 def test_verify_only_after_fee(org_tree, demo, users):
     reg = register(TheftCaseFactory(), demo)
     with pytest.raises(RegistrationError):
-        registrations.verify_registration(registration=reg, officer=users["je_aminabad"])
+        lifecycle.registration_verify(registration=reg, officer=users["je_aminabad"])
     pay(reg, PaymentPurpose.REGISTRATION_FEE)
-    registrations.verify_registration(registration=reg, officer=users["je_aminabad"])
+    lifecycle.registration_verify(registration=reg, officer=users["je_aminabad"])
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.VERIFIED
     assert reg.verified_by == users["je_aminabad"]
@@ -238,9 +238,9 @@ def test_reject_needs_reason_and_tells_consumer(org_tree, demo, users):
     reg = register(TheftCaseFactory(), demo)
     pay(reg, PaymentPurpose.REGISTRATION_FEE)
     with pytest.raises(RegistrationError):
-        registrations.reject_registration(registration=reg, officer=users["sdo_aminabad"],
+        lifecycle.registration_reject(registration=reg, officer=users["sdo_aminabad"],
                                           reason="  ")
-    registrations.reject_registration(registration=reg, officer=users["sdo_aminabad"],
+    lifecycle.registration_reject(registration=reg, officer=users["sdo_aminabad"],
                                       reason="ID does not match")
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.REJECTED

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consumers.models import SmsMessage
-from ots_scheme import registrations
+from ots_scheme import lifecycle, registrations
 from ots_scheme.models import Registration, RegistrationStatus
 from tests.consumers.conftest import EXE, PDF, otp_from_outbox
 from tests.factories import ConsumerFactory, TheftCaseFactory
@@ -152,7 +152,7 @@ def test_assisted_case_outside_jurisdiction_refused(as_user, org_tree, demo):
 
 
 def test_needs_attention_filter_lists_paid_rejected(as_user, reg, users):
-    registrations.reject_registration(registration=reg, officer=users["je_aminabad"],
+    lifecycle.registration_reject(registration=reg, officer=users["je_aminabad"],
                                       reason="dup")
     pay(reg, "registration_fee")
     page = as_user("je_aminabad").get(reverse("registrations:list"),

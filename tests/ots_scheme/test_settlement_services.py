@@ -97,13 +97,14 @@ def test_freeze_is_idempotent(org_tree, schemes):
     assert registration.history.count() == history
 
 
-def test_late_payment_after_scheme_closed_uses_registration_date(org_tree, schemes):
+def test_late_payment_after_scheme_closed_is_not_frozen_silently(org_tree, schemes):
+    # DESIGN §4.2a: money arriving when no phase is open is held for staff;
+    # the freeze refuses and changes nothing (the lifecycle holds the money).
     registration = RegistrationFactory(quoted_on=dt.date(2026, 2, 28))
-    services.freeze_settlement(registration=registration, paid_at=ist(2026, 3, 1, 0, 5))
+    with pytest.raises(NotOpen):
+        services.freeze_settlement(registration=registration, paid_at=ist(2026, 3, 1, 0, 5))
     registration.refresh_from_db()
-    assert registration.phase_number == 3
-    assert registration.quoted_on == dt.date(2026, 2, 28)
-    assert registration.total_payable == D("78074.00")  # 74074 + 4000
+    assert registration.frozen_at is None
 
 
 def test_recompute_case_touches_only_unfrozen(org_tree, schemes):

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from ots_scheme.models import Phase, RegistrationStatus
-from redportal.money import today_ist
+from ots_scheme.models import Phase, Registration, RegistrationStatus
+from redportal.money import IST, today_ist
 from tests.factories import RegistrationFactory
 
 # Assessment ₹1,23,456, compounding ₹4,000, phase 1 at 50 % (DESIGN §3 example).
@@ -36,10 +36,16 @@ def make_registration(org_tree, schemes):
         scheme = schemes[scheme_code]
         phase = Phase.objects.get(scheme=scheme, number=1)
         values = {**PHASE1_QUOTE, **fields}
-        return RegistrationFactory(
+        registration = RegistrationFactory(
             scheme=scheme, status=status, phase=phase,
             balance_due_date=phase.ends_on, quoted_on=quoted_on or today_ist(), **values,
         )
+        if quoted_on is not None:
+            # Made on the day it was quoted (10:00 IST), as a real one would be.
+            made = dt.datetime.combine(quoted_on, dt.time(10), tzinfo=IST)
+            Registration.objects.filter(pk=registration.pk).update(created_at=made)
+            registration.created_at = made
+        return registration
 
     return make
 

@@ -13,6 +13,7 @@ from ots_scheme.models import RegistrationStatus
 from payments import services
 from payments.gateways.sandbox import bank_decide
 from payments.models import MissingPaymentReport, Payment, PaymentPurpose, PaymentStatus
+from redportal.money import today_ist
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_counter_payment_refuses_bad_input_and_changes_nothing(as_user, registra
     client = as_user("je_aminabad")
     url = reverse("payments:counter_payment", args=[registration.registration_number])
     base = {"purpose": PaymentPurpose.REGISTRATION_FEE, "amount": "12346", "mode": "dd",
-            "receipt_number": "DD-1", "received_on": "2026-11-01"}
+            "receipt_number": "DD-1", "received_on": today_ist().isoformat()}
 
     wrong_amount = client.post(url, {**base, "amount": "5000"})
     future = client.post(url, {**base, "received_on": "2099-01-01"})
@@ -150,7 +151,7 @@ def test_counter_receipt_number_is_entered_once(as_user, make_registration, regi
     other = make_registration()
     client = as_user("sdo_aminabad")
     data = {"purpose": PaymentPurpose.REGISTRATION_FEE, "amount": "12346", "mode": "cheque",
-            "receipt_number": "CHQ-77", "received_on": "2026-11-01"}
+            "receipt_number": "CHQ-77", "received_on": today_ist().isoformat()}
     first = client.post(reverse("payments:counter_payment",
                                 args=[registration.registration_number]), data)
     second = client.post(reverse("payments:counter_payment",
@@ -165,7 +166,7 @@ def test_counter_payment_page_is_scoped(as_user, client, registration):
     assert as_user("je_chowk").get(url).status_code == 404
     response = as_user("je_chowk").post(url, {
         "purpose": PaymentPurpose.REGISTRATION_FEE, "amount": "12346", "mode": "cash",
-        "receipt_number": "X-1", "received_on": "2026-11-01"})
+        "receipt_number": "X-1", "received_on": today_ist().isoformat()})
     assert response.status_code == 404
     assert Payment.objects.count() == 0
     client.logout()

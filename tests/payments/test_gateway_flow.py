@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -294,7 +295,10 @@ def test_unreachable_bank_changes_nothing(registration, settings):
 def test_payment_at_0030_ist_on_4_january_2026_freezes_phase_2(make_registration):
     registration = make_registration(scheme_code="OTS-THEFT-23",
                                      quoted_on=dt.date(2026, 1, 3))
-    payment = fee_payment(registration)
+    # The order is made at 20:00 IST on 3 Jan (phase 1, expires at midnight IST).
+    with time_machine.travel(dt.datetime(2026, 1, 3, 20, 0, tzinfo=IST), tick=False):
+        payment = fee_payment(registration)
+    assert payment.expires_at == dt.datetime(2026, 1, 4, 0, 0, tzinfo=IST)
     paid_at = dt.datetime(2026, 1, 4, 0, 30, tzinfo=IST)  # 3 Jan 19:00 UTC
     bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount,
                 paid_at=paid_at)
@@ -308,6 +312,10 @@ def test_payment_at_0030_ist_on_4_january_2026_freezes_phase_2(make_registration
     assert registration.assessment_payable == Decimal("67901.00")
     assert registration.frozen_at is not None
     assert registration.fee_paid_at == paid_at
+    # The order carried phase 1's fee (₹12,346); phase 2's is the same 10 %,
+    # so the balance is the frozen total less the money credited.
+    assert registration.credited == payment.amount
+    assert registration.balance == registration.total_payable - payment.amount
 
 
 def test_balance_paid_settles_registration_and_case(

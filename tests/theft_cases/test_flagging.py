@@ -47,7 +47,7 @@ def dataset(org_tree, schemes):
         "verified": TheftCaseFactory(fed_at=fed_early, status=CaseStatus.REGISTERED),
         "lapsed_before": TheftCaseFactory(fed_at=fed_early, status=CaseStatus.REGISTERED),
         "lapses_now": TheftCaseFactory(fed_at=fed_early, status=CaseStatus.REGISTERED),
-        "balance_paid": TheftCaseFactory(fed_at=fed_early, status=CaseStatus.REGISTERED),
+        "balance_paid": TheftCaseFactory(fed_at=fed_early, status=CaseStatus.SETTLED),
         "rejected": TheftCaseFactory(fed_at=fed_early),
     }
     RegistrationFactory(case=cases["submitted"], scheme=scheme)
@@ -59,9 +59,11 @@ def dataset(org_tree, schemes):
     RegistrationFactory(case=cases["lapses_now"], scheme=scheme,
                         status=RegistrationStatus.FEE_PAID,
                         balance_due_date=dt.date(2026, 1, 3))
+    # Balance paid before the deadline: credited in full, so settled (§4.2a).
     paid = RegistrationFactory(case=cases["balance_paid"], scheme=scheme,
-                               status=RegistrationStatus.VERIFIED,
-                               balance_due_date=dt.date(2026, 1, 3))
+                               status=RegistrationStatus.SETTLED,
+                               balance_due_date=dt.date(2026, 1, 3), credited=50000,
+                               total_payable=50000, balance=0)
     Payment.objects.create(order_id="ORD-BAL-1", registration=paid,
                            sub_division=paid.sub_division, purpose=PaymentPurpose.BALANCE,
                            amount=50000, status=PaymentStatus.SUCCESS)
@@ -155,7 +157,7 @@ def test_lapse_keeps_the_fee_and_flags_the_case(dataset):
     fee.refresh_from_db()
     assert fee.status == PaymentStatus.SUCCESS  # credited, not refunded
     # Paid balance and a deadline not yet passed do not lapse.
-    assert Registration.objects.get(case=dataset["balance_paid"]).status == "verified"
+    assert Registration.objects.get(case=dataset["balance_paid"]).status == "settled"
     assert Registration.objects.get(case=dataset["verified"]).status == "verified"
     assert dataset["lapses_now"].action_items.get().reason == "lapsed"
 

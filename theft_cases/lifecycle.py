@@ -1,0 +1,92 @@
+"""Every change of ``TheftCase.status``: the one owner of the field (STYLE.md).
+
+DESIGN §4.3: ``fed`` → ``registered`` → ``settled``; or ``fed`` →
+``flagged`` → ``action_taken`` (→ ``registered`` if they register after all).
+A rejected registration reopens its case (``fed``), and the flagging sweep
+takes it from there. Per-row transitions take a locked case; the set-based
+ones (the sweep) take a queryset and return how many rows changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case as SqlCase
+from django.db.models import DateTimeField, F, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from theft_cases.models import CaseStatus, TheftCase
+
+FLAGGABLE = (CaseStatus.FED, CaseStatus.REGISTERED)
+FLAGGED = (CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN)
+
+
+def _move(case: TheftCase, status: str, *, officer=None, reason: str = "") -> bool:
+    if case.status == status:
+        return False
+    case.status = status
+    if status in (CaseStatus.REGISTERED, CaseStatus.SETTLED):
+        case.flagged_at = None
+    if officer is not None:
+        case._history_user = officer
+    if reason:
+        case._change_reason = reason
+    case.save(update_fields=["status", "flagged_at", "updated_at"])
+    return True
+
+
+def case_mark_registered(*, case: TheftCase) -> bool:
+    """The person paid the registration fee: registered, any flag cleared."""
+    if case.status == CaseStatus.SETTLED:
+        return False
+    return _move(case, CaseStatus.REGISTERED, reason="registered: fee paid")
+
+
+def case_mark_settled(*, case: TheftCase) -> bool:
+    """The registration is settled: the case is closed."""
+    return _move(case, CaseStatus.SETTLED, reason="settled under the scheme")
+
+
+def case_reopen(*, case: TheftCase) -> bool:
+    """A registration was rejected: the case is open again (``fed``)."""
+    if case.status in (CaseStatus.REGISTERED, CaseStatus.SETTLED):
+        return _move(case, CaseStatus.FED, reason="registration rejected: case open again")
+    return False
+
+
+def case_mark_action_taken(*, case: TheftCase, officer, reason: str) -> bool:
+    """An officer recorded an action against the defaulter."""
+    if case.status in (CaseStatus.SETTLED, CaseStatus.ACTION_TAKEN):
+        return False
+    return _move(case, CaseStatus.ACTION_TAKEN, officer=officer, reason=reason)
+
+
+def case_clear_flag(*, case: TheftCase) -> bool:
+    """The person registered after being flagged: back to registered."""
+    if case.status in FLAGGED:
+        return _move(case, CaseStatus.REGISTERED, reason="registered: flag cleared")
+    return False
+
+
+# --- Set-based (the flagging sweep) ------------------------------------------------
+
+
+def cases_flag(*, queryset: QuerySet, now: dt.datetime) -> int:
+    """Flag the cases of ``queryset``: fed/registered → flagged; others keep their status.
+
+    ``action_taken`` stays (the officer's work goes on); ``flagged_at`` keeps
+    the first flag's time.
+    """
+    return queryset.update(
+        status=SqlCase(When(status__in=FLAGGABLE, then=Value(CaseStatus.FLAGGED)),
+                       default=F("status")),
+        flagged_at=Coalesce(F("flagged_at"), Value(now, output_field=DateTimeField())),
+        updated_at=now,
+    )
+
+
+def cases_clear_flag(*, queryset: QuerySet, now: dt.datetime) -> int:
+    """Clear the flag of the flagged cases of ``queryset`` (they registered)."""
+    return queryset.filter(status__in=FLAGGED).update(
+        status=CaseStatus.REGISTERED, flagged_at=None, updated_at=now
+    )
