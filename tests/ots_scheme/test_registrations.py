@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from consumers.models import SmsMessage
 from ots_scheme import lifecycle, registrations
-from payments import services as payment_services
 from ots_scheme.models import RegistrationStatus
 from ots_scheme.registrations import RegistrationError
+from payments import services as payment_services
 from payments.models import Payment, PaymentPurpose, PaymentStatus
 from redportal.money import today_ist
 from tests.factories import RegistrationFactory, TheftCaseFactory

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consumers.models import SmsMessage
-from ots_scheme import lifecycle, registrations
+from ots_scheme import lifecycle
 from ots_scheme.models import Registration, RegistrationStatus
 from tests.consumers.conftest import EXE, PDF, otp_from_outbox
 from tests.factories import ConsumerFactory, TheftCaseFactory
