@@ -269,6 +269,7 @@ def _generate_python(setup: Setup, *, cases: int, registrations: int, seed: int)
             payments.extend(_payments(reg, r_pay))
         Payment.objects.bulk_create(payments)
         Payment.objects.filter(pk__in=[p.pk for p in payments]).update(created_at=F("paid_at"))
+        _credit(payments)
         items = ActionItem.objects.bulk_create(items)
         ActionRecord.objects.bulk_create([
             ActionRecord(item=item, kind="notice", officer_id=setup.officer_id,
@@ -338,6 +339,27 @@ def _registration(setup: Setup, case, status: str, reg_day: dt.date) -> Registra
         reg.lapsed_at = dt.datetime.combine(
             phase.ends_on + dt.timedelta(days=1), dt.time(1, 0), tzinfo=IST)
     return reg
+
+
+def _credit(payments: list) -> None:
+    """Write the money ledger for the generated payments (DESIGN §4.2a)."""
+    from payments.models import LedgerEntry
+
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(kind="credit", payment=p, registration_id=p.registration_id,
+                    sub_division_id=p.sub_division_id, amount=p.amount,
+                    reference=p.gateway_reference)
+        for p in payments
+    ])
+    credited: dict[int, Decimal] = {}
+    for p in payments:
+        credited[p.registration_id] = credited.get(p.registration_id, Decimal(0)) + p.amount
+    rows = list(Registration.objects.filter(pk__in=list(credited)))
+    for reg in rows:
+        reg.credited = credited[reg.pk]
+        reg.balance = (Decimal(0) if reg.status == RegistrationStatus.SETTLED
+                       else max(Decimal(0), reg.total_payable - reg.credited))
+    Registration.objects.bulk_update(rows, ["credited", "balance"], batch_size=1000)
 
 
 def _payments(reg: Registration, r_pay: float) -> list:

@@ -260,6 +260,30 @@ def generate(setup: Setup, *, cases: int, registrations: int, seed: int) -> dict
             [COUNTER_SHARE, COUNTER_SHARE, COUNTER_SHARE],
         )
         counts["payments"] = cursor.rowcount
+        # The money ledger (DESIGN §4.2a): one credit per successful payment,
+        # and each registration's credited total and balance due from it.
+        cursor.execute(
+            """
+            INSERT INTO payments_ledgerentry (kind, amount, reference, note, created_at,
+                payment_id, registration_id, sub_division_id, recorded_by_id)
+            SELECT 'credit', p.amount, p.gateway_reference, '', p.paid_at, p.id,
+                   p.registration_id, p.sub_division_id, NULL
+            FROM payments_payment p JOIN bg_reg b ON b.reg_id = p.registration_id
+            WHERE p.status = 'success'
+            """
+        )
+        cursor.execute(
+            """
+            UPDATE ots_scheme_registration reg
+            SET credited = t.credited,
+                balance = CASE WHEN reg.status = 'settled' THEN 0
+                               ELSE greatest(0, reg.total_payable - t.credited) END
+            FROM (SELECT p.registration_id, sum(p.amount) AS credited
+                  FROM payments_payment p JOIN bg_reg b ON b.reg_id = p.registration_id
+                  WHERE p.status = 'success' GROUP BY p.registration_id) AS t
+            WHERE reg.id = t.registration_id
+            """
+        )
         cursor.execute(
             """
             INSERT INTO theft_cases_actionitem (reason, status, created_at, due_date,

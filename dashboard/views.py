@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from dashboard import queries, reports, services
 from organization.models import OrgUnit
-from organization.scoping import is_staff_user, units_visible_to, user_unit
+from organization.scoping import is_discom_wide, is_staff_user, units_visible_to, user_unit
+from payments.queries import latest_money_check
 
 
 def _unit_for(request, unit_code: str | None) -> OrgUnit:
@@ -49,6 +50,10 @@ def dashboard(request, unit_code: str | None = None):
     unit = _unit_for(request, unit_code)
     scheme = _scheme_for(request)
     context = reports.dashboard_context(user=request.user, scheme=scheme, unit=unit)
+    if is_discom_wide(request.user):
+        # DESIGN §4.2a: the Director sees the last money check (0 violations).
+        context["money_check"] = latest_money_check()
+        context["show_money_check"] = True
     return render(request, "dashboard/dashboard.html", context)
 
 

@@ -31,6 +31,14 @@ def sees_everything(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
 
 
+def is_discom_wide(user) -> bool:
+    """Return True for superusers and staff of the discom itself (Director, IT support)."""
+    if sees_everything(user):
+        return True
+    unit = user_unit(user)
+    return unit is not None and unit.kind == UnitKind.DISCOM
+
+
 def unit_path_prefix(user) -> str | None:
     """Return the path prefix of the user's jurisdiction; "" means everything."""
     if sees_everything(user):

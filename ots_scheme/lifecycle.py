@@ -318,6 +318,9 @@ def registration_held_apply(*, registration: Registration, officer, note: str) -
     if not reason:
         raise RegistrationError(_("No money is held on this registration."), code="state")
     change = f"held money applied by staff: {note[:200]}"
+    registration.held_applied_by = officer
+    registration.held_applied_at = timezone.now()
+    registration.save(update_fields=["held_applied_by", "held_applied_at"])
     if reason in (HeldReason.NO_PHASE_OPEN, HeldReason.NOT_LIVE):
         if registration.status == RegistrationStatus.REJECTED or _other_live(registration) \
                 or registration.case.status == CaseStatus.SETTLED:

@@ -225,6 +225,13 @@ class Registration(models.Model):
         _("held for staff"), max_length=16, choices=HeldReason.choices, blank=True,
         default="", db_default="",
     )
+    # The officer who applied held money (an explicit decision, DESIGN §4.2a):
+    # the audit accepts a phase or a settlement that staff decided.
+    held_applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("held money applied by"),
+    )
+    held_applied_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -167,6 +167,24 @@ class LedgerEntry(models.Model):
         return self.amount if self.kind == LedgerKind.CREDIT else -self.amount
 
 
+class LedgerAuditRun(models.Model):
+    """The result of one ``audit_ledger`` run, kept for the dashboard (DESIGN §4.2a)."""
+
+    ran_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    checked = models.PositiveIntegerField(default=0)
+    violations = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at"]
+        verbose_name = _("money check")
+        verbose_name_plural = _("money checks")
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M} {self.violations}"
+
+
 class SandboxStatus(models.TextChoices):
     SUCCESS = "success", _("Successful")
     FAILED = "failed", _("Failed")

@@ -106,3 +106,32 @@ def missing_reports(user, *, state: str = "open"):
 def missing_report(user, pk: int):
     """Return one report inside ``user``'s jurisdiction, else 404."""
     return get_object_or_404(missing_reports(user, state="all"), pk=pk)
+
+
+def successful_payments(registration: Registration) -> list[Payment]:
+    """Return the registration's successful payments, oldest first."""
+    return list(Payment.objects.filter(registration=registration, status=PaymentStatus.SUCCESS)
+                .order_by("paid_at", "id"))
+
+
+def ledger_entries(registration: Registration):
+    """Return the money ledger of a registration: credits and refunds, in order."""
+    from payments.models import LedgerEntry
+
+    return (LedgerEntry.objects.filter(registration=registration)
+            .select_related("payment", "recorded_by").order_by("id"))
+
+
+def registration_for_staff(user, registration_number: str) -> Registration:
+    """Return a registration inside ``user``'s jurisdiction, else 404."""
+    return get_object_or_404(
+        visible_to(user, Registration.objects.select_related("case", "scheme", "sub_division")),
+        registration_number=registration_number,
+    )
+
+
+def latest_money_check():
+    """Return the last kept ``audit_ledger`` run, or None before the first."""
+    from payments.models import LedgerAuditRun
+
+    return LedgerAuditRun.objects.order_by("-ran_at", "-pk").first()

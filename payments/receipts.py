@@ -129,11 +129,13 @@ def acknowledgement_pdf(*, registration: Registration, status_url: str) -> bytes
 
 def certificate_pdf(*, registration: Registration, status_url: str) -> bytes:
     """Return the settlement certificate of a settled registration; raise NotYetIssued."""
-    if registration.status != RegistrationStatus.SETTLED:
+    # DESIGN §4.2a: never "settled" unless the money credited covers the total.
+    if registration.status != RegistrationStatus.SETTLED or registration.total_payable is None \
+            or registration.credited < registration.total_payable:
         raise NotYetIssued(registration.registration_number)
     fee = successful_payment(registration, PaymentPurpose.REGISTRATION_FEE)
     balance = successful_payment(registration, PaymentPurpose.BALANCE)
-    paid = sum(p.amount for p in (fee, balance) if p is not None)
+    paid = registration.credited
     pdf = new_pdf(title=f"Settlement certificate {registration.registration_number}")
     _header(pdf, hi="समाधान प्रमाण-पत्र", en="Certificate of settlement")
     pdf.set_font(FONT, "", 10)

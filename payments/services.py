@@ -32,6 +32,7 @@ from payments.gateways import (
     get_gateway,
 )
 from payments.models import (
+    LedgerAuditRun,
     LedgerEntry,
     LedgerKind,
     MissingPaymentReport,
@@ -402,6 +403,16 @@ def retry_credit(*, payment_id: int) -> bool:
         return False
     _credit(payment, strict=False)
     return payment.ledger_entries.filter(kind=LedgerKind.CREDIT).exists()
+
+
+# The nightly money check --------------------------------------------------------
+
+def audit_run_record(*, result) -> LedgerAuditRun:
+    """Keep an ``audit_ledger`` result (the dashboard shows the last one)."""
+    return LedgerAuditRun.objects.create(
+        checked=result.checked, violations=result.total_violations, seconds=result.seconds,
+        result=result.as_json(),
+    )
 
 
 # Refunds of held money ---------------------------------------------------------

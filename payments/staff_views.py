@@ -1,4 +1,4 @@
-"""Staff pages of the payments app: consumers' missing-payment reports.
+"""Staff pages of the payments app: missing-payment reports, held money, money checks.
 
 A person whose money was taken but whose registration does not show it
 reports the bank reference (``payments:report_missing``); the portal asks the
@@ -9,14 +9,18 @@ sub-division's jurisdiction, until an officer says what was done.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organization.scoping import staff_required
+from organization.models import Role
+from organization.scoping import is_discom_wide, staff_required
+from ots_scheme.lifecycle import RegistrationError, registration_held_apply
 from payments import queries, services
-from payments.forms import ResolveMissingForm
+from payments.forms import HeldApplyForm, RefundForm, ResolveMissingForm
 
 STATES = ("open", "resolved", "all")
 
@@ -81,3 +85,76 @@ def resolve_missing_report(request, pk: int):
             messages.success(request, _("The report is resolved."))
             return redirect("payments:missing_reports")
     return _detail(request, report, form, status=400)
+
+
+# Held money (DESIGN §4.2a) and the money checks ------------------------------
+
+HELD_MONEY_ROLES = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.DIRECTOR}
+
+
+def _may_resolve_held(user) -> bool:
+    """SDO and above decide what happens to held money (not JE, not IT support)."""
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.role in HELD_MONEY_ROLES
+
+
+def _held_page(request, registration, *, apply_form=None, refund_form=None, status=200):
+    successful = queries.successful_payments(registration)
+    return render(request, "payments/staff/held_money.html", {
+        "registration": registration,
+        "may_resolve": _may_resolve_held(request.user),
+        "entries": queries.ledger_entries(registration),
+        "ledger": queries.payments_for_registration(registration),
+        "apply_form": apply_form or HeldApplyForm(),
+        "refund_form": refund_form or RefundForm(payments=successful),
+    }, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def held_money(request, registration_number: str):
+    registration = queries.registration_for_staff(request.user, registration_number)
+    if request.method == "GET":
+        return _held_page(request, registration)
+    if not _may_resolve_held(request.user):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    successful = queries.successful_payments(registration)
+    if action == "apply":
+        form = HeldApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                registration_held_apply(registration=registration, officer=request.user,
+                                        note=form.cleaned_data["note"])
+            except RegistrationError as err:
+                form.add_error(None, err.message)
+            else:
+                messages.success(request, _("The held money was applied."))
+                return redirect("payments:held_money", registration.registration_number)
+        return _held_page(request, registration, apply_form=form, status=400)
+    form = RefundForm(request.POST, payments=successful)
+    if form.is_valid():
+        payment = next(p for p in successful if str(p.pk) == form.cleaned_data["payment"])
+        try:
+            services.refund_record(registration=registration, payment=payment,
+                                   amount=form.cleaned_data["amount"],
+                                   reference=form.cleaned_data["reference"],
+                                   officer=request.user, note=form.cleaned_data["note"])
+        except services.PaymentError as err:
+            form.add_error(None, str(err))
+        else:
+            messages.success(request, _("The refund was recorded."))
+            return redirect("payments:held_money", registration.registration_number)
+    return _held_page(request, registration, refund_form=form, status=400)
+
+
+@staff_required
+@require_GET
+def money_checks(request):
+    """The last ``audit_ledger`` result, for IT support and the Director."""
+    if not is_discom_wide(request.user):
+        raise Http404
+    return render(request, "payments/staff/money_checks.html",
+                  {"run": queries.latest_money_check()})

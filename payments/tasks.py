@@ -67,3 +67,15 @@ def deliver_sandbox_callback(order_id: str) -> int:
     from payments.gateways.sandbox import deliver_callback
 
     return deliver_callback(order_id=order_id)
+
+
+@shared_task(name="payments.tasks.audit_money_ledger")
+def audit_money_ledger() -> dict:
+    """Check every money invariant (DESIGN §4.2a) and keep the result for the dashboard."""
+    from payments.audit import audit_ledger
+
+    run = services.audit_run_record(result=audit_ledger())
+    if run.violations:
+        logger.error("audit_ledger: %s violations", run.violations)
+    return {"checked": run.checked, "violations": run.violations,
+            "seconds": round(run.seconds, 3)}

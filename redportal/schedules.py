@@ -53,6 +53,12 @@ BEAT_SCHEDULE = {
         "task": "theft_cases.tasks.resume_stalled_imports",
         "schedule": crontab(minute="*/10"),
     },
+    # The money invariants of DESIGN §4.2a, after the night's sweeps; the
+    # Director's dashboard shows the last result.
+    "audit-money-ledger": {
+        "task": "payments.tasks.audit_money_ledger",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Dashboard and /progress/ summary figures.
     "refresh-dashboard-summary": {
         "task": "dashboard.tasks.refresh_dashboard_summary",
