@@ -8,7 +8,6 @@ backed) on top of the durable per-mobile limit in ``consumers.otp``.
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,6 +32,7 @@ from consumers.models import OtpPurpose
 from consumers.queries import find_cases, live_registration, outlook
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
+from payments.models import PaymentStatus
 from redportal.money import today_ist
 from redportal.throttling import ratelimited, throttle  # noqa: F401 - RATELIMIT_VIEW
 from theft_cases.models import TheftCase
@@ -314,19 +314,21 @@ def registration(request, registration_number: str):
         Registration.objects.select_related("case", "scheme", "sub_division"),
         registration_number=registration_number,
     )
-    payments = list(reg.payments.filter(status="success").order_by("paid_at"))
-    paid = sum((p.amount for p in payments), Decimal("0"))
+    payments = list(reg.payments.filter(status=PaymentStatus.SUCCESS).order_by("paid_at"))
+    # What was credited, and what is still due, come from the registration
+    # (DESIGN §4.2a: balance due = frozen total − money credited).
+    paid = reg.credited
     due = None
-    if reg.status == RegistrationStatus.SUBMITTED:
+    if reg.held_reason:
+        due = None
+    elif reg.status == RegistrationStatus.SUBMITTED:
         due = ("registration_fee", reg.registration_fee)
-    elif reg.status in (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED) and \
-            reg.balance:
-        due = ("balance", reg.balance)
-    fee_paid = reg.status in (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED,
-                              RegistrationStatus.SETTLED, RegistrationStatus.LAPSED)
+    elif reg.status in Registration.BALANCE_DUE_STATUSES and reg.balance_due:
+        due = ("balance", reg.balance_due)
+    fee_paid = reg.is_fee_paid
     return render(request, "consumers/registration.html", {
         "reg": reg, "payments": payments, "paid": paid, "due": due,
-        "fee_paid": fee_paid,
+        "fee_paid": fee_paid, "held": bool(reg.held_reason),
         "settled": reg.status == RegistrationStatus.SETTLED,
         "mobile": mask_digits(reg.mobile),
         "acknowledgement_url": _payments_url("acknowledgement", registration_number),

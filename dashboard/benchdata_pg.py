@@ -98,8 +98,10 @@ def generate(setup: Setup, *, cases: int, registrations: int, seed: int) -> dict
                 ON b.r_cat >= c.r_from AND b.r_cat < c.r_to
             ), assessed AS (
               SELECT s.*,
+                -- numeric, not float8: round() on float8 rounds half to even,
+                -- and the quote below must round half up like the engine.
                 round(s.load_kw * s.hours * (90 + floor(s.r_days * 276)) * 0.5
-                      * s.tariff * 2) AS assessment,
+                      * s.tariff * 2)::numeric AS assessment,
                 CASE WHEN s.category = 'LMV-5'
                        THEN s.rate * greatest(1, ceil(s.load_kw / 0.746))
                      WHEN s.category = 'NC' THEN s.rate * greatest(1, floor(s.load_kw))

@@ -83,3 +83,12 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "scheme")
     search_fields = ("registration_number", "case__case_number", "mobile")
     raw_id_fields = ("case", "assisted_by", "verified_by", "rejected_by")
+    # Status and money change only through ots_scheme.lifecycle and the
+    # payments ledger (DESIGN §4.2a): read-only here.
+    readonly_fields = (
+        "status", "held_reason", "held_applied_by", "held_applied_at", "credited",
+        "phase", "phase_number", "payable_percent", "assessment", "assessment_payable",
+        "waiver", "compounding_fee", "deposited", "total_payable", "registration_fee",
+        "balance", "balance_due_date", "quoted_on", "frozen_at", "fee_paid_at",
+        "verified_at", "verified_by", "settled_at", "lapsed_at", "rejected_at", "rejected_by",
+    )

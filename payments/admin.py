@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from payments.models import MissingPaymentReport, Payment, PaymentEvent, SandboxTransaction
+from payments.models import (
+    LedgerEntry,
+    MissingPaymentReport,
+    Payment,
+    PaymentEvent,
+    SandboxTransaction,
+)
 
 
 class PaymentEventInline(admin.TabularInline):
@@ -27,6 +33,27 @@ class PaymentAdmin(SimpleHistoryAdmin):
     search_fields = ("order_id", "gateway_reference", "receipt_number")
     raw_id_fields = ("registration",)
     inlines = [PaymentEventInline]
+    # The ledger moves only on what the bank says (payments.services).
+    readonly_fields = ("status", "amount", "gateway_reference", "paid_at", "expires_at",
+                       "order_id", "purpose", "mode", "gateway", "receipt_number",
+                       "recorded_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    list_display = ("id", "seq", "kind", "payment", "registration", "amount", "reference",
+                    "created_at")
+    list_filter = ("kind",)
+    search_fields = ("payment__order_id", "registration__registration_number", "reference")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

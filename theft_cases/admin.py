@@ -13,6 +13,8 @@ class TheftCaseAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("consumer",)
     autocomplete_fields = ("sub_division",)
     date_hierarchy = "detection_date"
+    # Owned by theft_cases.lifecycle (DESIGN §4.3).
+    readonly_fields = ("status", "flagged_at")
 
 
 @admin.register(CaseImport)

@@ -88,10 +88,17 @@ def _entries(history: QuerySet, what: str) -> list[HistoryEntry]:
 
 
 def case_history(case: TheftCase) -> list[HistoryEntry]:
-    """Return the case's and its consumer's changes, newest first (who, when, old → new)."""
+    """Return the changes of the case, its consumer and its action items, newest first.
+
+    A flag raised by the nightly sweep and its clearing are recorded on the
+    action item (set-based: no case row per flag at 10⁶ cases), so the
+    case's history shows them from there (DESIGN §4.4).
+    """
     entries = _entries(case.history.all(), "case") + _entries(
         case.consumer.history.all(), "consumer"
     )
+    for item_id in ActionItem.objects.filter(case=case).values_list("pk", flat=True):
+        entries += _entries(ActionItem.history.filter(id=item_id), "action item")
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 

@@ -5,9 +5,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from ots_scheme.models import Registration
+from payments.audit import audit_ledger
 from payments.models import Payment
 from theft_cases.models import ActionItem, TheftCase
 
@@ -36,14 +37,17 @@ def test_generates_consistent_cases_registrations_and_payments():
         assert reg.total_payable == (
             max(0, reg.assessment_payable - reg.deposited) + reg.compounding_fee
         )
-        assert reg.registration_fee + reg.balance == reg.total_payable
+        # DESIGN §4.2a: balance due = total − credited (0 once settled).
+        expected = 0 if reg.status == "settled" else reg.total_payable - reg.credited
+        assert reg.balance == expected
         assert reg.fee_paid_at is not None
     assert not Registration.objects.filter(status="submitted", frozen_at__isnull=False).exists()
     fees = Payment.objects.filter(purpose="registration_fee", status="success")
     assert fees.count() == frozen.count()
     assert fees.aggregate(s=Sum("amount"))["s"] == frozen.aggregate(
         s=Sum("registration_fee"))["s"]
-    settled = Registration.objects.filter(status="settled", balance__gt=0)
+    settled = Registration.objects.filter(status="settled",
+                                          total_payable__gt=F("registration_fee"))
     assert Payment.objects.filter(purpose="balance").count() == settled.count()
     # Case statuses follow their registrations; flagged cases have one open item.
     assert set(
@@ -52,6 +56,9 @@ def test_generates_consistent_cases_registrations_and_payments():
     flagged = TheftCase.objects.filter(status__in=["flagged", "action_taken"])
     assert ActionItem.objects.count() == flagged.count() > 0
     assert not ActionItem.objects.values("case").annotate(n=Count("id")).filter(n__gt=1)
+    # The generated money passes every invariant of the ledger audit.
+    audit = audit_ledger()
+    assert audit.counts == {}, audit.violations
     # A second run appends after the first.
     again = run("--cases", "10", "--registrations", "0")
     assert again["first_case_number"] == "BG/0000301"

@@ -341,6 +341,7 @@ def test_held_money_page_only_sdo_and_above_decide(as_user, org_tree, ots23):
               at=ist(2026, 3, 1, 0, 5))
     url = reverse("payments:held_money", args=[reg.registration_number])
     je = as_user("je_aminabad")
+    je.cookies["django_language"] = "en"
     page = je.get(url)
     assert page.status_code == 200 and "Money held for staff" in page.content.decode()
     assert je.post(url, {"action": "apply", "note": "x"}).status_code == 403
@@ -375,6 +376,24 @@ def test_nightly_audit_is_shown_on_the_directors_dashboard(as_user, org_tree, sc
     director = as_user("director")
     director.cookies["django_language"] = "en"
     assert "Money checks: 0 violations" in director.get(reverse("dashboard:home")).content.decode()
-    it = as_user("itsupport")
-    assert "Every money invariant holds." in it.get(reverse("payments:money_checks")).content.decode()
+    listing = as_user("itsupport").get(reverse("payments:money_checks")).content.decode()
+    assert "Every money invariant holds." in listing
     assert as_user("je_aminabad").get(reverse("payments:money_checks")).status_code == 404
+
+
+def test_flag_and_its_clearing_show_in_the_case_history(as_user, org_tree, schemes):
+    demo = schemes["DEMO-OTS-THEFT"]
+    opens = demo.phases.get(number=1).starts_on
+    case = TheftCaseFactory(fed_at=ist(2025, 11, 1, 11))
+    flagging.run_sweep(today=dt.date(2026, 1, 10))
+    reg = register(case, demo, at=ist(opens.year, opens.month, opens.day, 10))
+    bank_pays(order(reg, PaymentPurpose.REGISTRATION_FEE,
+                    at=ist(opens.year, opens.month, opens.day, 10, 1)),
+              at=ist(opens.year, opens.month, opens.day, 10, 2))
+    from theft_cases.queries import case_history
+
+    reasons = [e.reason for e in case_history(case)]
+    assert "flagged by the sweep" in reasons
+    assert any(r.startswith("registered") for r in reasons)
+    page = as_user("je_aminabad").get(reverse("theft_cases:detail", args=[case.case_number]))
+    assert "flagged by the sweep" in page.content.decode()
