@@ -16,6 +16,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ots_scheme.forms import CalculatorForm
+from redportal.forms import AMOUNT_MESSAGES, AmountField
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,3 +152,21 @@ def test_core_is_a_leaf_without_django_or_app_imports():
                 continue
             found += [f"{path.name}: {n}" for n in names if n.split(".")[0] not in allowed]
     assert found == []
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(st.sampled_from(list("0123456789०१२३४५६७८९,.eE+-_ ₹Rs")), max_size=25)
+       | st.text(max_size=25))
+def test_calculator_form_answers_every_text_with_a_quote_or_a_message(text):
+    form = CalculatorForm({"assessment": text})
+    if form.is_valid():
+        assert form.cleaned_data["assessment"] >= 0
+    else:
+        assert form.errors["assessment"]
+
+
+def test_amount_field_has_a_message_for_every_parser_code():
+    from core.money import CODES
+
+    assert set(AMOUNT_MESSAGES) == set(CODES)
+    assert set(CODES) <= set(AmountField().error_messages)

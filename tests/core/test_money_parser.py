@@ -7,7 +7,7 @@ two tables below; a form not listed is covered by the Hypothesis tests.
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.money import (
@@ -172,12 +172,14 @@ def test_spreadsheet_cells_refused(cell, code):
 
 
 # --- Properties ---------------------------------------------------------------------
+# No deadline: the machine is shared, and a slow example is not a wrong one.
 
 AMOUNT_ALPHABET = st.sampled_from(
     list("0123456789०१२३४५६७८९,.,. eE+-−_₹Rrs") + ["٣", "১", "１", "²", "\xa0", "\x00", "/"]
 )
 
 
+@settings(deadline=None)
 @given(st.one_of(st.text(), st.text(AMOUNT_ALPHABET, max_size=30)))
 @example("1" * 10_000)
 @example("9" * 13 + ".99")
@@ -194,6 +196,7 @@ def test_parser_raises_only_its_own_error(text):
         assert amount.as_tuple().exponent == -2
 
 
+@settings(deadline=None)
 @given(st.one_of(st.floats(), st.integers(), st.none(), st.booleans(),
                  st.decimals(allow_nan=True, allow_infinity=True)))
 def test_cells_raise_only_the_parser_error(cell):
@@ -205,6 +208,7 @@ def test_cells_raise_only_the_parser_error(cell):
         assert D(0) <= amount <= MAX_AMOUNT
 
 
+@settings(deadline=None)
 @given(st.decimals(min_value=0, max_value=MAX_AMOUNT, places=2))
 def test_formatted_amounts_read_back_exactly(amount):
     assert parse_amount(format_inr(amount, symbol=False)) == amount
@@ -215,6 +219,7 @@ def test_formatted_amounts_read_back_exactly(amount):
     assert parse_amount(devanagari) == amount
 
 
+@settings(deadline=None)
 @given(st.decimals(min_value=0, max_value=MAX_AMOUNT, places=2))
 def test_western_grouping_reads_back_exactly(amount):
     assert parse_amount(f"{amount:,.2f}") == amount
