@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.dates import one_month_before
-from core.money import MAX_AMOUNT, AmountError, amount_from_cell  # noqa: F401
+from core.money import AmountError, amount_from_cell
 
 COLUMNS: tuple[str, ...] = (
     "case_number",
@@ -64,9 +64,8 @@ MAX_LENGTHS = {
     "fir_number": 60,
     "police_station": 120,
 }
-# DecimalField(max_digits=14, decimal_places=2) for amounts (core.money.MAX_AMOUNT)
-# and (10, 2) for the load.
-# The amount parser's refusal codes (core.money) as row reasons; the three
+# The amount parser's refusal codes (core.money, which also bounds amounts to
+# DecimalField(max_digits=14, decimal_places=2)) as row reasons; the three
 # oldest keep their names, the others say which rule of §5 was broken.
 AMOUNT_REASONS = {
     "empty": "bad_amount",
@@ -81,6 +80,7 @@ AMOUNT_REASONS = {
     "script": "amount_script",
     "mixed": "amount_mixed",
 }
+# DecimalField(max_digits=10, decimal_places=2) for the load.
 MAX_LOAD = Decimal("99999999.99")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 

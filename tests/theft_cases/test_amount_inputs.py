@@ -125,3 +125,12 @@ def test_xlsx_numeric_cell_1e30_is_rejected_not_stuck(tmp_path, users):
     assert TheftCase.objects.get().assessment_amount == Decimal("4000.50")
     report = CaseImport.objects.get().error_report.read().decode("utf-8-sig")
     assert "amount too large" in report and "more than two decimals" in report
+
+
+def test_every_amount_refusal_has_a_reason_text():
+    from core.money import CODES
+    from theft_cases import importing
+    from theft_cases.rows import AMOUNT_REASONS
+
+    assert set(AMOUNT_REASONS) == set(CODES)
+    assert set(AMOUNT_REASONS.values()) <= set(importing.REASONS)
