@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.money import AmountError, parse_amount, round_rupees
 
 PAISE = Decimal("0.01")
 RUPEE = Decimal("1")
@@ -172,34 +174,19 @@ class Quote:
         }
 
 
-def round_rupees(amount: Decimal) -> Decimal:
-    """Round to whole rupees, half up (DESIGN §4.2), kept with two decimals."""
-    return amount.quantize(RUPEE, rounding=ROUND_HALF_UP).quantize(PAISE)
-
-
 def amount(value: object, *, name: str) -> Decimal:
     """Return ``value`` as a rupee Decimal, or raise ``InvalidAmount``.
 
-    Accepts Decimal, int or text such as ``"123456.50"``; refuses floats
-    (binary fractions are not money), negatives, NaN/infinity and more than
-    two decimals (paise are the smallest unit).
+    Read by the one amount parser (``core.money.parse_amount``, DESIGN §5):
+    Decimal, int or text such as ``"1,23,456.50"``; floats (binary fractions
+    are not money), signs, exponents, NaN/infinity, more than two decimals and
+    more than 12 digits are refused. ``reason`` in the error's params is the
+    parser's code.
     """
-    if isinstance(value, bool) or isinstance(value, float):
-        raise InvalidAmount(field=name, value=str(value))
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise InvalidAmount(field=name, value=value) from None
-    else:
-        raise InvalidAmount(field=name, value=str(value))
-    if not number.is_finite() or number < 0 or number != number.quantize(PAISE):
-        raise InvalidAmount(field=name, value=str(value))
-    return number.quantize(PAISE)
+    try:
+        return parse_amount(value)
+    except AmountError as error:
+        raise InvalidAmount(field=name, value=str(value), reason=error.code) from None
 
 
 def quote_in_phase(

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from payments.models import PaymentMode, PaymentPurpose
-from redportal.money import parse_rupees, today_ist
+from redportal.forms import AmountField
+from redportal.money import today_ist
 
 COUNTER_MODE_CHOICES = [
     (PaymentMode.CASH, PaymentMode.CASH.label),
@@ -17,24 +18,12 @@ COUNTER_MODE_CHOICES = [
 
 class CounterPaymentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Payment for"), choices=PaymentPurpose.choices)
-    amount = forms.CharField(
-        label=_("Amount (₹)"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    amount = AmountField(label=_("Amount (₹)"), positive=True)
     mode = forms.ChoiceField(label=_("Mode"), choices=COUNTER_MODE_CHOICES)
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=40)
     received_on = forms.DateField(
         label=_("Receipt date"), widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def clean_amount(self):
-        try:
-            amount = parse_rupees(self.cleaned_data["amount"])
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter the amount in rupees, e.g. 12346.00.")) from exc
-        if amount <= 0:
-            raise forms.ValidationError(_("The amount must be more than zero."))
-        return amount
 
     def clean_receipt_number(self):
         return self.cleaned_data["receipt_number"].strip()

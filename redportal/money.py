@@ -1,112 +1,39 @@
-"""Money and time helpers shared by every app.
+"""Money and date helpers, as every app has imported them so far.
 
-DESIGN §4.2: all money is Decimal; the two products of the quote are rounded
-to whole rupees half up (₹2,000.50 → ₹2,001), never banker's rounding.
-DESIGN §3: business dates are calendar dates in Asia/Kolkata.
+The helpers live in the leaf package ``core`` (DESIGN §2): ``core.money``
+(the one amount parser, the one rounding helper, the formatter) and
+``core.dates`` (IST business dates). This module re-exports them so that
+``from redportal.money import …`` keeps working; new code imports ``core``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from decimal import Decimal
 
-IST = ZoneInfo("Asia/Kolkata")
-PAISE = Decimal("0.01")
-RUPEE = Decimal("1")
+from core.dates import IST, ist_date, ist_day_start, one_month_before, today_ist
+from core.money import (
+    PAISE,
+    RUPEE,
+    AmountError,
+    amount_from_cell,
+    format_inr,
+    group_indian,
+    parse_amount,
+    round_rupees,
+    to_paise,
+)
 
-
-def round_rupees(amount: Decimal) -> Decimal:
-    """Round to whole rupees, half up (DESIGN §4.2)."""
-    return Decimal(amount).quantize(RUPEE, rounding=ROUND_HALF_UP)
-
-
-def to_paise(amount: Decimal) -> Decimal:
-    """Return the amount with exactly two decimals (half up)."""
-    return Decimal(amount).quantize(PAISE, rounding=ROUND_HALF_UP)
+__all__ = [
+    "IST", "PAISE", "RUPEE", "AmountError", "amount_from_cell", "format_inr", "group_indian",
+    "ist_date", "ist_day_start", "one_month_before", "parse_amount", "parse_rupees",
+    "round_rupees", "to_paise", "today_ist",
+]
 
 
 def parse_rupees(text: object) -> Decimal:
-    """Parse a rupee amount such as ``123456.50``, ``1,23,456.50`` or ``₹ 2,000``.
+    """Read an amount by the rules of ``core.money.parse_amount`` (one parser).
 
-    Raises ``ValueError`` for anything that is not a finite number with at
-    most two decimals. The sign is kept: callers decide whether it is allowed.
+    Kept for callers written before ``core.money``; spreadsheet floats are
+    read as by ``amount_from_cell``. Raises ``AmountError`` (a ``ValueError``).
     """
-    if isinstance(text, Decimal):
-        value = text
-    elif isinstance(text, int):
-        value = Decimal(text)
-    elif isinstance(text, float):
-        # Spreadsheet cells arrive as float; repr keeps what the cell showed.
-        value = Decimal(repr(text))
-    else:
-        cleaned = str(text).strip().replace("₹", "").replace(",", "").replace(" ", "")
-        if cleaned.lower().startswith("rs."):
-            cleaned = cleaned[3:]
-        if not cleaned:
-            raise ValueError("empty amount")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as exc:
-            raise ValueError(f"not a number: {text!r}") from exc
-    if not value.is_finite():
-        raise ValueError(f"not a number: {text!r}")
-    if value != value.quantize(PAISE):
-        raise ValueError(f"more than two decimals: {text!r}")
-    return to_paise(value)
-
-
-def group_indian(digits: str) -> str:
-    """Group a string of digits the Indian way: 12345678 → 1,23,45,678."""
-    if len(digits) <= 3:
-        return digits
-    head, tail = digits[:-3], digits[-3:]
-    parts = []
-    while len(head) > 2:
-        parts.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        parts.insert(0, head)
-    return ",".join(parts) + "," + tail
-
-
-def format_inr(amount: Decimal | int | None, *, decimals: int = 2, symbol: bool = True) -> str:
-    """Format rupees with Indian grouping: ``₹1,23,45,678.00``.
-
-    One formatter for pages, CSV and PDF, so every figure reads the same.
-    """
-    if amount is None or amount == "":
-        return ""
-    value = Decimal(amount)
-    quantum = Decimal(1).scaleb(-decimals) if decimals else RUPEE
-    value = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    whole, _, fraction = f"{abs(value):f}".partition(".")
-    text = group_indian(whole) + (f".{fraction}" if decimals else "")
-    return f"{sign}{'₹' if symbol else ''}{text}"
-
-
-def today_ist() -> dt.date:
-    """Return today's date in Asia/Kolkata."""
-    return dt.datetime.now(tz=IST).date()
-
-
-def ist_date(moment: dt.datetime) -> dt.date:
-    """Return the Asia/Kolkata calendar date of an aware datetime."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: business dates need an aware moment")
-    return moment.astimezone(IST).date()
-
-
-def one_month_before(day: dt.date) -> dt.date:
-    """Return the same day of the previous calendar month (31 Mar → 28/29 Feb).
-
-    A case may be fed only if detected on or before this date (DESIGN §4.3).
-    """
-    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return amount_from_cell(text)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organization.scoping import sub_divisions_visible_to
+from redportal.forms import AmountField
 from redportal.money import today_ist
 from theft_cases.models import ActionKind, ActionStatus
 
@@ -26,14 +27,8 @@ class ActionFilterForm(forms.Form):
     sub_division = forms.ModelChoiceField(
         label=_("Sub-division"), queryset=None, required=False, empty_label=_("All")
     )
-    min_amount = forms.DecimalField(
-        label=_("Assessment from (₹)"), required=False, min_value=0, max_digits=14,
-        decimal_places=2,
-    )
-    max_amount = forms.DecimalField(
-        label=_("Assessment up to (₹)"), required=False, min_value=0, max_digits=14,
-        decimal_places=2,
-    )
+    min_amount = AmountField(label=_("Assessment from (₹)"), required=False)
+    max_amount = AmountField(label=_("Assessment up to (₹)"), required=False)
     has_mobile = forms.ChoiceField(label=_("Mobile"), choices=MOBILE_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):

@@ -9,11 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from organization.models import UnitKind
 from organization.scoping import sub_divisions_visible_to, units_visible_to
+from redportal.forms import AmountField
 from theft_cases.models import CaseStatus, Category, TheftCase, TheftType
 from theft_cases.rows import normalise_mobile
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AmountFilter(django_filters.Filter):
+    """Rupees typed as in every other form (one parser, DESIGN §5 "Amounts")."""
+
+    field_class = AmountField
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -36,10 +43,10 @@ class CaseFilter(django_filters.FilterSet):
     detected_to = django_filters.DateFilter(
         label=_("Detected to"), field_name="detection_date", lookup_expr="lte", widget=DATE
     )
-    assessed_min = django_filters.NumberFilter(
+    assessed_min = AmountFilter(
         label=_("Assessed from (₹)"), field_name="assessment_amount", lookup_expr="gte"
     )
-    assessed_max = django_filters.NumberFilter(
+    assessed_max = AmountFilter(
         label=_("Assessed to (₹)"), field_name="assessment_amount", lookup_expr="lte"
     )
     has_mobile = django_filters.ChoiceFilter(

@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organization.scoping import sub_divisions_visible_to
+from redportal.forms import AmountField
 from redportal.money import today_ist
 from theft_cases import import_files, importing
 from theft_cases.models import Category, TheftCase, TheftType
@@ -63,17 +64,12 @@ class CaseForm(forms.Form):
     )
     fir_number = forms.CharField(label=_("FIR number"), max_length=60, required=False)
     police_station = forms.CharField(label=_("Police station"), max_length=120, required=False)
-    assessment_amount = forms.CharField(
-        label=_("Assessment (₹)"), widget=forms.TextInput(attrs=AMOUNT),
-        help_text=_("e.g. 1,23,456.50"),
+    assessment_amount = AmountField(
+        label=_("Assessment (₹)"), help_text=_("e.g. 1,23,456.50"),
     )
-    compounding_fee = forms.CharField(
-        label=_("Compounding fee still due (₹)"), required=False,
-        widget=forms.TextInput(attrs=AMOUNT),
-    )
-    deposited_amount = forms.CharField(
+    compounding_fee = AmountField(label=_("Compounding fee still due (₹)"), required=False)
+    deposited_amount = AmountField(
         label=_("Already deposited against the assessment (₹)"), required=False,
-        widget=forms.TextInput(attrs=AMOUNT),
     )
     confirm_duplicate = forms.BooleanField(
         label=_("I have checked: this is a different case, save it"), required=False
@@ -125,8 +121,10 @@ class CaseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
+        if "sub_division" not in cleaned:
             return cleaned
+        # The row rules run even when a field already failed, so every problem
+        # shows at once; a field keeps only its first explanation.
         raw = {name: cleaned.get(name, "") for name in self.fields}
         raw["sub_division_code"] = cleaned["sub_division"].code
         if self.case is not None:
@@ -135,9 +133,11 @@ class CaseForm(forms.Form):
         if isinstance(result, list):
             for error in result:
                 field = FIELD_OF_COLUMN.get(error.column, error.column)
+                if field in self.errors:
+                    continue
                 self.add_error(field if field in self.fields else None,
                                importing.reason_text(error.reason))
-        else:
+        elif not self.errors:
             self.row = result
         return cleaned
 

@@ -61,8 +61,16 @@ REASONS = {
     "bad_load": _("load must be a number with at most two decimals"),
     "negative_load": _("load cannot be negative"),
     "bad_amount": _("not an amount in rupees"),
-    "negative_amount": _("amount cannot be negative"),
+    "negative_amount": _("amount cannot be negative or have a + sign"),
     "amount_too_large": _("amount too large"),
+    # The other refusals of the amount parser (DESIGN §5 "Amounts").
+    "amount_exponent": _("amount written with an exponent (1e5): write it in full"),
+    "amount_space": _("spaces or _ inside the amount"),
+    "amount_grouping": _("commas in the wrong places (write 1,23,456 or 123,456)"),
+    "amount_point": _("digits needed on both sides of the point (0.50, 12.00)"),
+    "amount_decimals": _("more than two decimals in the amount"),
+    "amount_script": _("amount in digits other than 0–9 or ०–९"),
+    "amount_mixed": _("amount mixes 0–9 and ०–९ digits"),
     "unknown_sub_division": _("no sub-division has this code"),
     "outside_jurisdiction": _("this sub-division is outside your jurisdiction"),
     "case_outside_jurisdiction": _(

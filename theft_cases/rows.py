@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from redportal.money import one_month_before, parse_rupees
+from core.dates import one_month_before
+from core.money import AmountError, amount_from_cell
 
 COLUMNS: tuple[str, ...] = (
     "case_number",
@@ -63,8 +64,23 @@ MAX_LENGTHS = {
     "fir_number": 60,
     "police_station": 120,
 }
-# DecimalField(max_digits=14, decimal_places=2) and (10, 2) for the load.
-MAX_AMOUNT = Decimal("999999999999.99")
+# The amount parser's refusal codes (core.money, which also bounds amounts to
+# DecimalField(max_digits=14, decimal_places=2)) as row reasons; the three
+# oldest keep their names, the others say which rule of §5 was broken.
+AMOUNT_REASONS = {
+    "empty": "bad_amount",
+    "not_a_number": "bad_amount",
+    "sign": "negative_amount",
+    "too_large": "amount_too_large",
+    "exponent": "amount_exponent",
+    "space": "amount_space",
+    "grouping": "amount_grouping",
+    "point": "amount_point",
+    "decimals": "amount_decimals",
+    "script": "amount_script",
+    "mixed": "amount_mixed",
+}
+# DecimalField(max_digits=10, decimal_places=2) for the load.
 MAX_LOAD = Decimal("99999999.99")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -181,15 +197,6 @@ def normalise_category(value: object) -> str:
     return text
 
 
-def parse_amount(value: object) -> Decimal:
-    amount = parse_rupees(value)
-    if amount < 0:
-        raise NegativeValue("negative")
-    if amount > MAX_AMOUNT:
-        raise TooLarge("too large")
-    return amount
-
-
 def parse_load(value: object) -> Decimal:
     if isinstance(value, float):
         value = repr(value)
@@ -216,13 +223,10 @@ def _amount(raw, column, errors, *, required):
             errors.append(RowError(column, "required"))
         return Decimal("0.00")
     try:
-        return parse_amount(value)
-    except NegativeValue:
-        errors.append(RowError(column, "negative_amount"))
-    except TooLarge:
-        errors.append(RowError(column, "amount_too_large"))
-    except ValueError:
-        errors.append(RowError(column, "bad_amount"))
+        # Text and numeric cells alike, by the one amount parser (§5 "Amounts").
+        return amount_from_cell(value)
+    except AmountError as error:
+        errors.append(RowError(column, AMOUNT_REASONS.get(error.code, "bad_amount")))
     return Decimal("0.00")
 
 

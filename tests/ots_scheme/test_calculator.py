@@ -66,7 +66,7 @@ def test_tiny_assessment_fee_capped_and_deposits(client, schemes):
     [
         ({"assessment": "abc"}, "रुपये में राशि भरें", "Enter an amount in rupees"),
         ({"assessment": "-5"}, "ऋणात्मक नहीं", "cannot be negative"),
-        ({"assessment": "100.123"}, "रुपये में राशि भरें", "Enter an amount in rupees"),
+        ({"assessment": "100.123"}, "अधिकतम दो अंक", "At most two digits after the point"),
         ({"assessment": "", "compounding_fee": "10"}, "", "This field is required"),
     ],
 )

@@ -114,7 +114,7 @@ def test_feed_a_case(as_user, users, cases):
         ({"detection_date": (today_ist() + dt.timedelta(days=5)).isoformat()},
          "detection_date", "in the future"),
         ({"assessment_amount": "-1"}, "assessment_amount", "cannot be negative"),
-        ({"compounding_fee": "abc"}, "compounding_fee", "not an amount"),
+        ({"compounding_fee": "abc"}, "compounding_fee", "Enter an amount in rupees"),
         ({"mobile": "12345"}, "mobile", "10 digits"),
         ({"account_number": "12"}, "account_number", "10 to 12 digits"),
         ({"case_number": ODD_NUMBER}, "case_number", "already on the portal"),

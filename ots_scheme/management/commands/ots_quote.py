@@ -1,23 +1,33 @@
 """Print the settlement quote of DESIGN §4.2 as one JSON object (DESIGN §3)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from core.dates import today_ist
+from core.money import AmountError, parse_amount
 from ots_scheme import services
-from ots_scheme.settlement import InvalidAmount, QuoteError, quote
+from ots_scheme.settlement import QuoteError, quote
 from redportal.commands import CommandInputError, JsonCommand
-from redportal.money import parse_rupees, today_ist
+from redportal.forms import amount_message
+
+LABELS = {
+    "assessment": _("Assessment"),
+    "compounding_fee": _("Compounding fee"),
+    "deposited": _("Earlier deposits"),
+}
 
 
-def _amount(text: str, *, name: str):
+def _amount(text: str, *, name: str) -> Decimal:
+    """Read one option by the one amount parser (DESIGN §5), or refuse it."""
     try:
-        value = parse_rupees(text)
-    except ValueError:
-        raise InvalidAmount(field=name, value=text) from None
-    if value < 0:
-        raise InvalidAmount(field=name, value=text)
-    return value
+        return parse_amount(text)
+    except AmountError as error:
+        raise CommandInputError(
+            f"{LABELS[name]} “{text}”: {amount_message(error.code)}"
+        ) from None
 
 
 class Command(JsonCommand):
@@ -43,14 +53,13 @@ class Command(JsonCommand):
                     f"--on must be a date YYYY-MM-DD (got {on!r})"
                 ) from None
             try:
+                amounts = {
+                    "assessment": _amount(assessment, name="assessment"),
+                    "compounding_fee": _amount(compounding_fee, name="compounding_fee"),
+                    "deposited": _amount(deposited, name="deposited"),
+                }
                 rules = services.rules_for(services.scheme_by_code(scheme))
-                result = quote(
-                    rules,
-                    assessment=_amount(assessment, name="assessment"),
-                    compounding_fee=_amount(compounding_fee, name="compounding_fee"),
-                    deposited=_amount(deposited, name="deposited"),
-                    on=day,
-                )
+                result = quote(rules, on=day, **amounts)
             except QuoteError as error:
                 raise CommandInputError(services.error_message(error)) from error
         self.emit(result.as_json())
