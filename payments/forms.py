@@ -65,10 +65,7 @@ class HeldApplyForm(forms.Form):
 
 class RefundForm(forms.Form):
     payment = forms.ChoiceField(label=_("Payment refunded"))
-    amount = forms.CharField(
-        label=_("Amount refunded (₹)"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    amount = AmountField(label=_("Amount refunded (₹)"), positive=True)
     reference = forms.CharField(label=_("Bank's refund reference"), max_length=64)
     note = forms.CharField(label=_("Note"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
@@ -79,12 +76,3 @@ class RefundForm(forms.Form):
             (str(p.pk), f"{p.order_id} · {p.get_purpose_display()} · {p.amount}")
             for p in payments
         ]
-
-    def clean_amount(self):
-        try:
-            amount = parse_rupees(self.cleaned_data["amount"])
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter the amount in rupees, e.g. 12346.00.")) from exc
-        if amount <= 0:
-            raise forms.ValidationError(_("The amount must be more than zero."))
-        return amount
