@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consumers import journey, otp
+from consumers import journey
 from consumers.forms import (
     DeclarationForm,
     DetailsForm,
@@ -29,8 +29,9 @@ from consumers.forms import (
     StatusForm,
 )
 from consumers.masking import mask_digits
-from consumers.models import OtpPurpose
 from consumers.queries import find_cases, live_registration, outlook
+from messaging import otp
+from messaging.models import OtpPurpose
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from redportal.money import today_ist

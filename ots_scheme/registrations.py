@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from consumers import sms_templates
-from consumers.sms import queue_sms
+from messaging import sms_templates
+from messaging.sms import queue_sms
 from ots_scheme.models import (
     LIVE_REGISTRATION_STATUSES,
     IdProofType,
