@@ -181,6 +181,7 @@ def otp_verify(request):
             return redirect("consumers:register", step="case")
     return render(request, "consumers/otp_verify.html", {
         "form": form, "case": case, "mobile": mask_digits(data.get("mobile", "")),
+        "sms_problem": otp.delivery_problem(data.get("challenge_id")),
     })
 
 
@@ -408,4 +409,5 @@ def status_verify(request):
             return redirect("consumers:registration", pending["number"])
     return render(request, "consumers/otp_verify.html", {
         "form": form, "status_check": True, "number": pending["number"],
+        "sms_problem": otp.delivery_problem(pending.get("challenge_id")),
     })

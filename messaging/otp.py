@@ -89,25 +89,32 @@ def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "h
     return Sent(challenge_id=challenge.pk, mobile=mobile)
 
 
-def delivery_delayed(challenge_id: int | None) -> bool:
-    """Return True when the challenge's SMS has not left: the provider is down.
+DELAYED = "delayed"
+FAILED = "failed"
 
-    Its last try failed (it waits for the next, or failed after them all),
-    or other messages are waiting on a provider that failed in the last
-    minutes while this one is still queued.
+
+def delivery_problem(challenge_id: int | None) -> str:
+    """Say whether the challenge's SMS is held up: "", ``DELAYED`` or ``FAILED``.
+
+    Delayed: its last try failed and it waits for the next, or the provider
+    failed other messages in the last minutes while this one is still queued
+    (the provider is down). Failed: every try failed (staff see it).
     """
     if not challenge_id:
-        return False
+        return ""
     challenge = OtpChallenge.objects.filter(pk=challenge_id).select_related("message").first()
     message = challenge.message if challenge is not None else None
     if message is None or message.status in (SmsStatus.SENT, SmsStatus.DELIVERED):
-        return False
-    if message.status == SmsStatus.FAILED or message.error:
-        return True
-    return SmsMessage.objects.filter(
+        return ""
+    if message.status == SmsStatus.FAILED:
+        return FAILED
+    if message.error:
+        return DELAYED
+    provider_failing = SmsMessage.objects.filter(
         status=SmsStatus.QUEUED, attempts__gt=0, error__gt="",
         last_attempt_at__gt=timezone.now() - dt.timedelta(minutes=10),
     ).exists()
+    return DELAYED if provider_failing else ""
 
 
 def verify_otp(*, challenge_id: int, code: str, purpose: str, subject: str = "") -> OtpChallenge:
