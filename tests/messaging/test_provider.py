@@ -251,3 +251,21 @@ def test_the_provider_is_called_outside_any_transaction(msg91):
         msg91.on_request = None
     # Another connection (the server's thread) read the committed "sending".
     assert msg91.seen_status == [SmsStatus.SENDING]
+
+
+def test_staff_desk_links_the_undelivered_sms_page_for_it_support(as_user):
+    link = reverse("messaging:staff_messages")
+    assert link in as_user("itsupport").get("/staff/").content.decode()
+    assert link not in as_user("je_aminabad").get("/staff/").content.decode()
+
+
+def test_the_staff_page_never_shows_an_otp_in_clear(msg91, as_user):
+    msg91.mode = "down"
+    message = sms.queue_sms(mobile="9000000012", template="ots_otp", language="en",
+                            variables={"code": "654321"})
+    sms.deliver(message.pk)
+    page = as_user("itsupport").get(reverse("messaging:staff_messages"),
+                                    {"status": "queued"}).content.decode()
+    assert "9000000012" in page and "654321" not in page and "******" in page
+    assert as_user("itsupport").get(reverse("messaging:staff_messages"),
+                                    {"status": "x" * 10_000, "page": "10" * 12}).status_code == 200
