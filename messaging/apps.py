@@ -9,6 +9,6 @@ class MessagingConfig(AppConfig):
     def ready(self):
         # Every process (web, worker, shell) knows every DLT template before
         # it queues or sends one: the catalogue registers them all.
-        from messaging import registry
+        from messaging import checks, registry  # noqa: F401 - checks register themselves
 
         registry.load()

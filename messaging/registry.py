@@ -52,19 +52,17 @@ class VarType(StrEnum):
 
 
 # Letters of any script include the Devanagari vowel signs (category M).
-_PATTERNS = {
-    VarType.NUMERIC: r"[0-9]+",
-    VarType.ALPHANUMERIC: r"(?:[^\W_]|[\u0900-\u097F])(?:[^\W_]|[\u0900-\u097F]| )*",
-    VarType.URL: r"https://[^\s]+",
-    VarType.VAR: r"[^\r\n]+",
+_CLASSES = {
+    VarType.NUMERIC: r"[0-9]",
+    VarType.ALPHANUMERIC: r"(?:[^\W_]|[\u0900-\u097F]| )",
+    VarType.URL: r"[^\s]",
+    VarType.VAR: r"[^\x00-\x1f\x7f]",  # one line, no control characters
 }
+_PATTERNS = {kind: f"{cls}+" for kind, cls in _CLASSES.items()}
+_PATTERNS[VarType.URL] = r"https://[^\s]+"
 # The same classes bounded to the DLT length, for matching a whole text.
-_BOUNDED = {
-    VarType.NUMERIC: r"[0-9]{1,30}",
-    VarType.ALPHANUMERIC: r"(?:[^\W_]|[\u0900-\u097F]| ){1,30}",
-    VarType.URL: r"https://[^\s]{1,22}",
-    VarType.VAR: r"[^\r\n]{1,30}",
-}
+_BOUNDED = {kind: f"{cls}{{1,{MAX_VARIABLE_LENGTH}}}" for kind, cls in _CLASSES.items()}
+_BOUNDED[VarType.URL] = f"https://[^\\s]{{1,{MAX_VARIABLE_LENGTH - len('https://')}}}"
 MAX_TEXT_LENGTH = 2000  # the DLT portals' limit for one template
 _TAG = re.compile(r"\{#(" + "|".join(t.value for t in VarType) + r")#\}")
 
