@@ -2,7 +2,7 @@
 
 Public pages, Hindi first, on a phone. Personal data is masked (DESIGN §7);
 every send or check of an OTP is throttled per IP (django-ratelimit, cache
-backed) on top of the durable per-mobile limit in ``consumers.otp``.
+backed) on top of the durable per-mobile limit in ``messaging.otp``.
 """
 
 from __future__ import annotations
