@@ -111,7 +111,7 @@ def _sent(msg91, mobile="9000000006"):
 
 
 def _dlr_url(token=DLR_TOKEN, provider="msg91"):
-    return f"{reverse('messaging:dlr', args=[provider])}?token={token}"
+    return f"{reverse('messaging:dlr_callback', args=[provider])}?token={token}"
 
 
 def test_dlr_v2_form_marks_delivered(client, msg91):
