@@ -36,8 +36,15 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# Two workers: OTPs and other interactive work on the fast queue never wait
+# behind an import or the sweep on the bulk queue (DESIGN §6, docs/deploy.md).
 worker: setup
-	$(VENV)/bin/celery -A redportal worker -l info -Q $${CELERY_QUEUE:-redportal}
+	trap 'kill 0' INT TERM; \
+	$(VENV)/bin/celery -A redportal worker -l info -n fast@%h -O fair \
+	  -Q $${CELERY_QUEUE:-fast} -c $${CELERY_FAST_CONCURRENCY:-2} & \
+	$(VENV)/bin/celery -A redportal worker -l info -n bulk@%h -O fair \
+	  -Q $${CELERY_QUEUE_BULK:-bulk} -c $${CELERY_BULK_CONCURRENCY:-1} & \
+	wait
 
 beat: setup
 	$(VENV)/bin/celery -A redportal beat -l info

@@ -97,14 +97,16 @@ def celery_worker(django_db_setup, django_db_blocker):
             f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
         ),
-        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "CELERY_QUEUE": settings.CELERY_QUEUE_FAST,
+        "CELERY_QUEUE_BULK": settings.CELERY_QUEUE_BULK,
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     env.pop("DATABASE_TEST_NAME", None)
     proc = subprocess.Popen(  # noqa: S603 - our own worker command
         [
             sys.executable, "-m", "celery", "-A", "redportal", "worker", "-P", "solo",
-            "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip",
+            "-Q", f"{settings.CELERY_QUEUE_FAST},{settings.CELERY_QUEUE_BULK}",
+            "--without-gossip",
             "--without-mingle", "--without-heartbeat", "-l", "warning",
         ],
         cwd=ROOT, env=env,

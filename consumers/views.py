@@ -2,7 +2,7 @@
 
 Public pages, Hindi first, on a phone. Personal data is masked (DESIGN §7);
 every send or check of an OTP is throttled per IP (django-ratelimit, cache
-backed) on top of the durable per-mobile limit in ``consumers.otp``.
+backed) on top of the durable per-mobile limit in ``messaging.otp``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consumers import journey, otp
+from consumers import journey
 from consumers.forms import (
     DeclarationForm,
     DetailsForm,
@@ -28,8 +28,9 @@ from consumers.forms import (
     StatusForm,
 )
 from consumers.masking import mask_digits
-from consumers.models import OtpPurpose
 from consumers.queries import find_cases, live_registration, outlook
+from messaging import otp
+from messaging.models import OtpPurpose
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from payments.models import PaymentStatus
@@ -180,6 +181,7 @@ def otp_verify(request):
             return redirect("consumers:register", step="case")
     return render(request, "consumers/otp_verify.html", {
         "form": form, "case": case, "mobile": mask_digits(data.get("mobile", "")),
+        "sms_problem": otp.delivery_problem(data.get("challenge_id")),
     })
 
 
@@ -409,4 +411,5 @@ def status_verify(request):
             return redirect("consumers:registration", pending["number"])
     return render(request, "consumers/otp_verify.html", {
         "form": form, "status_check": True, "number": pending["number"],
+        "sms_problem": otp.delivery_problem(pending.get("challenge_id")),
     })

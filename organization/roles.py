@@ -36,8 +36,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + [
         "theft_cases.change_theftcase",
         "consumers.change_consumer",
-        "consumers.view_otpchallenge",
-        "consumers.view_smsmessage",
+        "messaging.view_otpchallenge",
+        "messaging.view_smsmessage",
         "ots_scheme.change_registration",
     ],
 }

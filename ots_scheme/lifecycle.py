@@ -36,9 +36,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from consumers import sms_templates
-from consumers.sms import queue_sms
 from core.errors import ServiceError
+from messaging import sms_templates
+from messaging.sms import queue_sms
 from ots_scheme.models import (
     HeldReason,
     Registration,

@@ -20,8 +20,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consumers import sms_templates
-from consumers.sms import queue_sms
+from messaging import sms_templates
+from messaging.sms import queue_sms
 from ots_scheme import lifecycle
 from ots_scheme.lifecycle import RegistrationError
 from ots_scheme.models import (

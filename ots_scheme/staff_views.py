@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consumers import otp, sms_templates
-from consumers.models import OtpPurpose
+from messaging import otp, sms_templates
+from messaging.models import OtpPurpose
 from organization.scoping import staff_required, visible_to
 from ots_scheme import lifecycle
 from ots_scheme.models import Registration, Scheme

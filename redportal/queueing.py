@@ -41,10 +41,10 @@ def broker_available() -> bool:
     return bool(_BROKER_STATE["ok"])
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Queue ``task`` now; on a broker failure log it and return False."""
+def enqueue(task, *args, queue: str | None = None, **kwargs) -> bool:
+    """Queue ``task`` now (on ``queue``, else its route); on a broker failure return False."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, **({"queue": queue} if queue else {}))
     except Exception as exc:  # noqa: BLE001 - kombu raises several kinds
         logger.warning("could not queue %s (%s); a sweep will retry it",
                        task.name, exc.__class__.__name__)
@@ -52,6 +52,6 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
+def enqueue_on_commit(task, *args, queue: str | None = None, **kwargs) -> None:
     """Queue ``task`` once the current transaction commits (see :func:`enqueue`)."""
-    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
+    transaction.on_commit(lambda: enqueue(task, *args, queue=queue, **kwargs))

@@ -46,7 +46,7 @@ BEAT_SCHEDULE = {
     # SMS left queued while the broker was down, and imports whose task was
     # lost or whose worker died, are picked up again.
     "deliver-queued-sms": {
-        "task": "consumers.tasks.deliver_queued_sms",
+        "task": "messaging.tasks.deliver_queued_sms",
         "schedule": crontab(minute="*/5"),
     },
     "resume-stalled-imports": {

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "organization",
+    "messaging",
     "consumers",
     "theft_cases",
     "ots_scheme",
@@ -206,7 +207,32 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_RESULT_EXPIRES = 3600
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="redportal")
+# Two queues (DESIGN §6): interactive work (OTPs and other SMS, payment
+# notices and status queries) on `fast`, bulk work (imports, recomputation,
+# the sweeps, reminders, the dashboard refresh, the ledger audit) on `bulk`,
+# so an OTP never waits behind a 100,000-row import. `make worker` runs a
+# worker for each; give both the same name to run one shared queue.
+CELERY_QUEUE_FAST = env("CELERY_QUEUE", default="fast")
+CELERY_QUEUE_BULK = env("CELERY_QUEUE_BULK", default="bulk")
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_FAST
+BULK_TASKS = [
+    "theft_cases.tasks.validate_case_import", "theft_cases.tasks.apply_case_import",
+    "theft_cases.tasks.resume_stalled_imports", "theft_cases.tasks.lapse_overdue_registrations",
+    "theft_cases.tasks.flag_defaulters", "theft_cases.tasks.escalate_overdue_actions",
+    "theft_cases.tasks.send_phase_reminders", "ots_scheme.tasks.recompute_case_quotes",
+    "ots_scheme.tasks.recompute_scheme_quotes", "ots_scheme.tasks.expire_unpaid_registrations",
+    "payments.tasks.reconcile_days_payments", "dashboard.tasks.refresh_dashboard_summary",
+    "*.audit_ledger", "defaulters.tasks.*",
+]
+FAST_TASKS = [
+    "messaging.tasks.*", "payments.tasks.query_payment_status",
+    "payments.tasks.reconcile_pending_payments", "payments.tasks.deliver_sandbox_callback",
+    "payments.tasks.*", "ots_scheme.tasks.freeze_registration_settlement", "redportal.ping",
+]
+CELERY_TASK_ROUTES = [
+    {name: {"queue": CELERY_QUEUE_BULK} for name in BULK_TASKS},
+    {name: {"queue": CELERY_QUEUE_FAST} for name in FAST_TASKS},
+]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
@@ -227,7 +253,23 @@ CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 
 # Outside services.
-SMS_BACKEND = env("SMS_BACKEND", default="consumers.sms.OutboxBackend")
+SMS_BACKEND = env("SMS_BACKEND", default="messaging.backends.OutboxBackend")
+# A staging site may keep the development backends (DESIGN §3).
+ALLOW_SANDBOX = env.bool("ALLOW_SANDBOX", default=False)
+# The real provider (messaging/msg91.py, docs/deploy.md) and the DLT
+# registration: entity id, header, and one template id per registered
+# template name (`manage.py sms_templates`), e.g.
+# SMS_DLT_TEMPLATE_IDS=ots_otp.hi=1107...,ots_otp.en=1107...
+SMS_PROVIDER_API_BASE = env("SMS_PROVIDER_API_BASE", default="https://api.msg91.com")
+SMS_PROVIDER_AUTH_KEY = env("SMS_PROVIDER_AUTH_KEY", default="")
+SMS_PROVIDER_SENDER = env("SMS_PROVIDER_SENDER", default="MVVNLS")
+SMS_PROVIDER_ROUTE = env("SMS_PROVIDER_ROUTE", default="4")
+SMS_PROVIDER_TIMEOUT = env.float("SMS_PROVIDER_TIMEOUT", default=10.0)
+SMS_PROVIDER_DLR_TOKEN = env("SMS_PROVIDER_DLR_TOKEN", default="")
+SMS_DLT_ENTITY_ID = env("SMS_DLT_ENTITY_ID", default="")
+SMS_DLT_TEMPLATE_IDS = env.dict("SMS_DLT_TEMPLATE_IDS", default={})
+# Hosts a {#url#} variable may point to (registered with the templates).
+SMS_URL_HOSTS = env.list("SMS_URL_HOSTS", default=[])
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="payments.gateways.sandbox.SandboxGateway")
 PAYMENT_GATEWAY_SECRET = env(
     "PAYMENT_GATEWAY_SECRET", default="sandbox-secret-change-me"

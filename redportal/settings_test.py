@@ -19,7 +19,14 @@ SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
 # One queue per test run, so parallel runs on one Redis never steal each
 # other's tasks.
+# Both queues (fast and bulk) are named after the run; the routes follow.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE") or f"redportal-test-{os.getpid()}"
+CELERY_QUEUE_FAST = CELERY_TASK_DEFAULT_QUEUE
+CELERY_QUEUE_BULK = os.environ.get("CELERY_QUEUE_BULK") or f"{CELERY_TASK_DEFAULT_QUEUE}-bulk"
+CELERY_TASK_ROUTES = [
+    {name: {"queue": CELERY_QUEUE_BULK} for name in BULK_TASKS},  # noqa: F405
+    {name: {"queue": CELERY_QUEUE_FAST} for name in FAST_TASKS},  # noqa: F405
+]
 TEST_BROKER_URL = CELERY_BROKER_URL
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", f"/tmp/redportal-test-media-{os.getpid()}"))  # noqa: F405, S108  # nosec B108 - test-only media
 STORAGES = {  # noqa: F405

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("theft_cases.action_urls")),
     path("", include("ots_scheme.staff_urls")),
     path("", include("dashboard.urls")),
+    # SMS delivery reports and the staff page of undelivered SMS.
+    path("", include("messaging.urls")),
 ]
 
 if settings.DEBUG:

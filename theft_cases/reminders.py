@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from consumers.sms import queue_sms, register_template
+from messaging import sms_templates
+from messaging.sms import queue_sms
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Phase, Registration, Scheme
 from ots_scheme.queries import phase_on, schemes_with_phases
 from ots_scheme.services import phase_rule, rules_for
@@ -35,28 +36,9 @@ REMINDER_DAYS_BEFORE = (7, 2)
 SMS_LANGUAGE = getattr(settings, "DEFAULTERS_SMS_LANGUAGE", "hi")
 BATCH = 1000
 
-TEMPLATE_NEXT_PHASE = "defaulter_reminder_next_phase"
-TEMPLATE_LAST_PHASE = "defaulter_reminder_last_phase"
-register_template(
-    TEMPLATE_NEXT_PHASE,
-    hi=("MVVNL: बिजली चोरी मामला {case_number}। ओटीएस योजना का चरण {phase} दिनांक "
-        "{ends_on} को समाप्त। अभी पंजीकरण पर कुल देय {payable}, अगले चरण से {saving} कम। "
-        "RED पोर्टल पर पंजीकरण करें।"),
-    en=("MVVNL: theft case {case_number}. OTS phase {phase} ends on {ends_on}. Register now "
-        "and pay {payable} in all, {saving} less than in the next phase. Register on the "
-        "RED portal."),
-    variables=("case_number", "phase", "ends_on", "payable", "saving"),
-)
-register_template(
-    TEMPLATE_LAST_PHASE,
-    hi=("MVVNL: बिजली चोरी मामला {case_number}। ओटीएस योजना दिनांक {ends_on} को समाप्त। "
-        "अभी पंजीकरण पर कुल देय {payable}, {saving} की छूट; इसके बाद पूरी राशि की वसूली "
-        "होगी। RED पोर्टल पर पंजीकरण करें।"),
-    en=("MVVNL: theft case {case_number}. The OTS scheme ends on {ends_on}. Register now and "
-        "pay {payable} in all, saving {saving}; after that the full dues will be recovered. "
-        "Register on the RED portal."),
-    variables=("case_number", "phase", "ends_on", "payable", "saving"),
-)
+# The texts are DLT templates in messaging/sms_templates.py.
+TEMPLATE_NEXT_PHASE = sms_templates.REMINDER_NEXT_PHASE
+TEMPLATE_LAST_PHASE = sms_templates.REMINDER_LAST_PHASE
 
 
 def saving_by_registering_now(rules: SchemeRules, phase: PhaseRule, *, assessment: Decimal,
@@ -115,6 +97,7 @@ def _send_one(*, case: dict, rules: SchemeRules, phase: Phase, days_before: int)
                     "saving": format_inr(saving, decimals=0),
                 },
                 language=SMS_LANGUAGE,
+                bulk=True,
             )
     except IntegrityError:
         # Another run sent this reminder already (one per case, phase, kind).

@@ -10,7 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from consumers.models import SmsMessage
+from messaging.models import SmsMessage
 from ots_scheme.models import Registration, RegistrationStatus
 from tests.consumers.conftest import PDF
 from tests.factories import ConsumerFactory, TheftCaseFactory

@@ -24,7 +24,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
 def otp_from_outbox(mobile):
-    from consumers.models import SmsMessage
+    from messaging.models import SmsMessage
 
     message = SmsMessage.objects.filter(mobile=mobile, template__in=[
         "ots_otp", "ots_assisted_consent"]).order_by("-created_at", "-pk").first()

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from consumers.models import SmsMessage
+from messaging.models import SmsMessage
 from ots_scheme.models import Registration
 from tests.consumers.conftest import EXE, PDF, PNG, otp_from_outbox
 from tests.factories import ConsumerFactory, TheftCaseFactory

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from consumers import otp
-from consumers.models import OtpChallenge, SmsMessage
+from messaging import otp
+from messaging.models import OtpChallenge, SmsMessage
 from tests.consumers.conftest import otp_from_outbox
 
 pytestmark = pytest.mark.django_db

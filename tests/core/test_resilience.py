@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from consumers import otp, sms
-from consumers.models import OtpChallenge, OtpPurpose, SmsMessage, SmsStatus
+from messaging import otp, sms
+from messaging.models import OtpChallenge, OtpPurpose, SmsMessage, SmsStatus
 from redportal.clientip import client_ip
 from redportal.middleware import DatabaseUnavailableMiddleware
 from tests.theft_cases.importfiles import csv_bytes, good_row
@@ -64,7 +64,7 @@ def test_import_upload_refused_and_nothing_stored_when_broker_down(users, broker
 @pytest.mark.django_db
 def test_otp_never_logged_and_removed_after_real_delivery(
         settings, caplog, django_capture_on_commit_callbacks):
-    settings.SMS_BACKEND = "consumers.sms.ConsoleBackend"
+    settings.SMS_BACKEND = "messaging.backends.ConsoleBackend"
     with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True):
         sent = otp.send_otp(mobile="9876543210", purpose=OtpPurpose.REGISTER, subject="X")
     message = SmsMessage.objects.get()
@@ -83,8 +83,10 @@ def test_queued_sms_delivered_by_the_sweep(settings):
     from django.utils import timezone
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Its text is the registered template's: anything else is refused (DLT).
     message = SmsMessage.objects.create(mobile="9876543210", template="ots_otp",
-                                        variables={"code": "123456"}, text="x")
+                                        variables={"code": "123456"},
+                                        text=sms.render("ots_otp", {"code": "123456"}, "hi"))
     SmsMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=5))
     assert sms.deliver_queued() == 1

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from consumers.models import SmsMessage
+from messaging.models import SmsMessage
 from ots_scheme import lifecycle, registrations
 from ots_scheme.models import RegistrationStatus
 from ots_scheme.registrations import RegistrationError

@@ -20,6 +20,12 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.example",
     "DJANGO_SECURE_SSL_REDIRECT": "1",
     "DJANGO_SETTINGS_MODULE": "redportal.settings",
+    # The real SMS adapter, configured (messaging/checks.py).
+    "SMS_BACKEND": "messaging.msg91.Msg91Backend",
+    "SMS_PROVIDER_AUTH_KEY": secrets.token_urlsafe(16),
+    "SMS_PROVIDER_DLR_TOKEN": secrets.token_urlsafe(30),
+    "SMS_DLT_ENTITY_ID": "1101000000000000009",
+    "SMS_DLT_TEMPLATE_IDS": "ots_otp.hi=1107000000000000001,ots_otp.en=1107000000000000002",
 }
 
 
@@ -64,3 +70,14 @@ def test_production_cookies_and_transport():
     assert values["SECURE_CONTENT_TYPE_NOSNIFF"]
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["SECURE_REFERRER_POLICY"]
+
+
+def test_check_deploy_refuses_a_development_sms_backend():
+    env = {**os.environ, **PRODUCTION_ENV, "SMS_BACKEND": "messaging.backends.OutboxBackend"}
+    env.pop("ALLOW_SANDBOX", None)
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0 and "messaging.E001" in result.stdout + result.stderr

@@ -76,14 +76,18 @@ def test_failed_staff_login_with_a_mobile_as_username(client, users, captured):
 
 @pytest.mark.django_db(transaction=True)
 def test_sms_console_backend_masks_the_mobile(settings, captured):
-    from consumers import sms
+    from messaging import sms
+    from messaging.registry import REGISTRY, VarType
 
-    settings.SMS_BACKEND = "consumers.sms.ConsoleBackend"
-    sms.register_template("security-test", hi="परीक्षण {code}", en="Test {code}",
-                          variables=("code",))
-    message = sms.queue_sms(mobile=MOBILE, template="security-test",
-                            variables={"code": "1"}, language="en")
-    sms.deliver(message.pk)
+    settings.SMS_BACKEND = "messaging.backends.ConsoleBackend"
+    REGISTRY.register("security-test", hi="परीक्षण {code}", en="Test {code}",
+                      variables={"code": VarType.NUMERIC})
+    try:
+        message = sms.queue_sms(mobile=MOBILE, template="security-test",
+                                variables={"code": "1"}, language="en")
+        sms.deliver(message.pk)
+    finally:
+        REGISTRY.unregister("security-test")
     assert any("SMS to" in line for line in captured)
     _assert_clean(captured)
 

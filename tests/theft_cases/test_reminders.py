@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from consumers.models import SmsMessage
+from messaging.models import SmsMessage
 from ots_scheme.models import RegistrationStatus
 from redportal.money import IST
 from tests.factories import RegistrationFactory, TheftCaseFactory
@@ -71,7 +71,7 @@ def test_registering_before_the_second_reminder_stops_it(cases, schemes):
 
 
 def test_english_template_is_registered_with_the_same_variables():
-    from consumers.sms import render
+    from messaging.sms import render
 
     variables = {"case_number": "LKO/AMN/2023/0123", "phase": 1, "ends_on": "03-01-2026",
                  "payable": "₹65,728", "saving": "₹6,173"}

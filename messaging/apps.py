@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "messaging"
+    verbose_name = "Messaging (SMS, OTP)"
+
+    def ready(self):
+        # Every process (web, worker, shell) knows every DLT template before
+        # it queues or sends one: the catalogue registers them all.
+        from messaging import checks, registry  # noqa: F401 - checks register themselves
+
+        registry.load()
