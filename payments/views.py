@@ -199,7 +199,7 @@ def razorpay_webhook(request):
     if event in REFUND_EVENTS:
         result = services.receive_refund_callback(body=request.body, headers=request.headers,
                                                   gateway=gateway)
-    elif event in PAYMENT_EVENTS or not gateway.webhook_signature_ok(
+    elif event in PAYMENT_EVENTS or not event or not gateway.webhook_signature_ok(
             request.body, request.headers.get(gateway.signature_header)):
         result = services.receive_callback(body=request.body, headers=request.headers,
                                            gateway=gateway)
