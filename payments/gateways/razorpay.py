@@ -35,10 +35,9 @@ reports it first, so a webhook and a status query agree on the day.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
+import re
 from decimal import Decimal
 
 import razorpay
@@ -66,6 +65,7 @@ EVENT_ID_HEADER = "X-Razorpay-Event-Id"
 PAYMENT_EVENTS = ("payment.captured", "order.paid", "payment.failed", "payment.authorized")
 REFUND_EVENTS = ("refund.created", "refund.processed", "refund.failed")
 CURRENCY = "INR"
+HEX_SIGNATURE = re.compile(r"[0-9a-f]{64}")
 # Connect and read timeouts (seconds): the SDK sets none of its own.
 TIMEOUT = (5, 20)
 SDK_ERRORS = (
@@ -84,6 +84,20 @@ def rupees(value) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"amount in paise must be a whole number, got {value!r}")
     return (Decimal(value) / 100).quantize(PAISE)
+
+
+def _verified(signature, verify, *args) -> bool:
+    """Run one of the SDK's signature checks on ``signature``; False, not its exception.
+
+    A signature that is not 64 lowercase hex digits is refused first: the
+    SDK's constant-time comparison raises TypeError on non-ASCII text.
+    """
+    if not isinstance(signature, str) or not HEX_SIGNATURE.fullmatch(signature):
+        return False
+    try:
+        return bool(verify(*args))
+    except razorpay.errors.SignatureVerificationError:
+        return False
 
 
 def _moment(value) -> dt.datetime | None:
@@ -229,9 +243,10 @@ class RazorpayGateway(PaymentGateway):
         posted_order = str(data.get("razorpay_order_id") or order.razorpay_order_id)
         if posted_order != order.razorpay_order_id:
             raise InvalidCallback("order mismatch")
-        message = f"{order.razorpay_order_id}|{payment_id}".encode()
-        expected = hmac.new(self.key_secret.encode(), message, hashlib.sha256).hexdigest()
-        if not self.key_secret or not hmac.compare_digest(expected, signature):
+        # The order id signed is the one stored here, never the posted one.
+        if not _verified(signature, self.client().utility.verify_payment_signature, {
+                "razorpay_order_id": order.razorpay_order_id,
+                "razorpay_payment_id": payment_id, "razorpay_signature": signature}):
             raise InvalidCallback("bad signature")
         entity = self._call("fetch payment", lambda: self.client().payment.fetch(
             payment_id, timeout=TIMEOUT))
@@ -245,10 +260,15 @@ class RazorpayGateway(PaymentGateway):
     # Webhooks --------------------------------------------------------------
 
     def webhook_signature_ok(self, body: bytes, signature: str | None) -> bool:
-        if not self.webhook_secret or not signature:
+        """HMAC-SHA256 of the raw body with the webhook secret (not the key secret)."""
+        if not self.webhook_secret:
             return False
-        expected = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, str(signature))
+        try:
+            text = body.decode("utf-8")  # the SDK signs text; this keeps the bytes
+        except UnicodeDecodeError:
+            return False
+        return _verified(signature, razorpay.Client().utility.verify_webhook_signature,
+                         text, signature, self.webhook_secret)
 
     @staticmethod
     def event_name(body: bytes) -> str:

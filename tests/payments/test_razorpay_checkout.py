@@ -121,7 +121,8 @@ def test_return_with_good_signature_credits_after_asking_razorpay(
     assert status_marker(client.get(response["Location"])) == "success"
 
 
-@pytest.mark.parametrize("tamper", ["signature", "payment", "order", "missing", "error"])
+@pytest.mark.parametrize("tamper", ["signature", "unicode", "payment", "order", "missing",
+                                    "error"])
 def test_return_with_bad_signature_changes_nothing_and_shows_confirming(
         client, consumer_client, registration, fake_razorpay, tamper):
     browser = consumer_client(registration.registration_number)
@@ -134,6 +135,8 @@ def test_return_with_bad_signature_changes_nothing_and_shows_confirming(
               "razorpay_signature": good}
     if tamper == "signature":
         posted["razorpay_signature"] = "0" * 64
+    elif tamper == "unicode":
+        posted["razorpay_signature"] = "ऊ" * 64
     elif tamper == "payment":
         posted["razorpay_payment_id"] = other["id"]  # a signature of another payment
     elif tamper == "order":

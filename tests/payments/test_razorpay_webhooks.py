@@ -64,6 +64,8 @@ def test_wrong_signature_is_refused(client, registration, fake_razorpay, sent_to
     for forged in ({**headers, "X-Razorpay-Signature": "0" * 64},
                    {**headers, "X-Razorpay-Signature": hmac_hex("key-secret-not-webhook",
                                                                 body)},
+                   {**headers, "X-Razorpay-Signature": "é" * 64},
+                   {**headers, "X-Razorpay-Signature": headers["X-Razorpay-Signature"].upper()},
                    {"X-Razorpay-Event-Id": "evt_1"}):
         response = post(client, body, forged)
         assert response.status_code == 400
