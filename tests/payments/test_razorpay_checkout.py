@@ -262,3 +262,16 @@ def test_refund_through_the_refunds_api(consumer_client, registration, fake_razo
     assert again.refund_id == refund.refund_id and len(fake_razorpay.refunds) == 1
     with pytest.raises(GatewayError):
         gateway.refund(payment=payment, amount=Decimal("20000.00"))
+
+
+@pytest.mark.parametrize("lang, button", [
+    ("hi", "भुगतान के लिए बैंक के पृष्ठ पर आगे बढ़ें"),
+    ("en", "Continue to the bank to pay"),
+])
+def test_checkout_page_in_both_languages(consumer_client, registration, fake_razorpay,
+                                         lang, button):
+    client = consumer_client(registration.registration_number)
+    client.cookies["django_language"] = lang
+    response, _ = checkout(client, fee_payment(registration))
+    text = response.content.decode()
+    assert f'lang="{lang}"' in text and button in text
