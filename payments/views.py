@@ -163,7 +163,7 @@ def _razorpay() -> RazorpayGateway:
 
 @csrf_exempt
 @require_POST
-def razorpay_return(request, order_id: str):
+def razorpay_callback(request, order_id: str):
     """Razorpay's hosted checkout posts here (its ``callback_url``), cross-site.
 
     A verified signature makes Razorpay be asked about the payment at once;

@@ -216,7 +216,7 @@ class RazorpayGateway(PaymentGateway):
             ("prefill[email]", registration.email or ""),
             ("notes[registration_number]", registration.registration_number),
             ("callback_url", request.build_absolute_uri(
-                reverse("payments:razorpay_return", args=[payment.order_id]))),
+                reverse("payments:razorpay_callback", args=[payment.order_id]))),
             ("cancel_url", request.build_absolute_uri(
                 reverse("payments:return", args=[payment.order_id]))),
         ]

@@ -66,7 +66,7 @@ def test_checkout_makes_an_order_and_posts_the_hosted_checkout(
     assert fields["key_id"] == KEY_ID and fields["order_id"] == order["id"]
     assert fields["amount"] == "1234600"
     assert fields["callback_url"].endswith(
-        reverse("payments:razorpay_return", args=[payment.order_id]))
+        reverse("payments:razorpay_callback", args=[payment.order_id]))
     assert fields["cancel_url"].endswith(reverse("payments:return", args=[payment.order_id]))
     assert fields["prefill[contact]"] == f"+91{registration.mobile}"
     # No script from elsewhere, no CSRF token sent to the bank; CSP lets this form out.
@@ -105,7 +105,7 @@ def test_return_with_good_signature_credits_after_asking_razorpay(
     _, fields = checkout(browser, payment)
     paid = fake_razorpay.new_payment(fields["order_id"])
     # Razorpay's page posts cross-site: no session, no CSRF token.
-    response = client.post(reverse("payments:razorpay_return", args=[payment.order_id]), {
+    response = client.post(reverse("payments:razorpay_callback", args=[payment.order_id]), {
         "razorpay_payment_id": paid["id"], "razorpay_order_id": fields["order_id"],
         "razorpay_signature": fake_razorpay.checkout_signature(fields["order_id"], paid["id"]),
     })
@@ -148,7 +148,7 @@ def test_return_with_bad_signature_changes_nothing_and_shows_confirming(
                   "error[metadata]": json.dumps({"payment_id": other["id"]})}
     calls = len(fake_razorpay.calls)
 
-    response = client.post(reverse("payments:razorpay_return", args=[payment.order_id]),
+    response = client.post(reverse("payments:razorpay_callback", args=[payment.order_id]),
                            posted)
 
     assert response.status_code == 303
@@ -163,7 +163,7 @@ def test_return_with_bad_signature_changes_nothing_and_shows_confirming(
 
 
 def test_return_for_an_unknown_order_is_404_and_garbage_is_never_500(client, fake_razorpay):
-    url = reverse("payments:razorpay_return", args=["OTS000000NOPE"])
+    url = reverse("payments:razorpay_callback", args=["OTS000000NOPE"])
     assert client.post(url, {"razorpay_payment_id": "x"}).status_code == 404
     assert client.get(url).status_code == 405
 
@@ -175,7 +175,7 @@ def test_return_while_razorpay_is_down_shows_confirming(
     _, fields = checkout(browser, payment)
     paid = fake_razorpay.new_payment(fields["order_id"])
     fake_razorpay.down = True
-    response = client.post(reverse("payments:razorpay_return", args=[payment.order_id]), {
+    response = client.post(reverse("payments:razorpay_callback", args=[payment.order_id]), {
         "razorpay_payment_id": paid["id"], "razorpay_order_id": fields["order_id"],
         "razorpay_signature": fake_razorpay.checkout_signature(fields["order_id"], paid["id"]),
     })
