@@ -176,7 +176,7 @@ def razorpay_callback(request, order_id: str):
         notice = gateway.parse_return(order_id=payment.order_id, data=request.POST)
     except InvalidCallback as exc:
         logger.warning("razorpay return for %s refused: %s", payment.order_id, exc)
-        posted = {key: request.POST.get(key, "")[:300] for key in list(request.POST)[:20]
+        posted = {key[:60]: request.POST.get(key, "")[:300] for key in list(request.POST)[:20]
                   if key != "razorpay_signature"}
         services.record_gateway_event(order_id=payment.order_id, kind="return_refused",
                                       payload={"reason": str(exc), "posted": posted})

@@ -300,7 +300,7 @@ class RazorpayGateway(PaymentGateway):
             entity = payload["payment"]["entity"]
             if not isinstance(entity, dict):
                 raise TypeError("payment entity")
-            order_id = self._our_order_id(entity.get("order_id"), payload)
+            order_id = self._our_order_id(entity.get("order_id"))
             notice = self._notice(order_id, entity)
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidCallback("unreadable body") from exc
@@ -326,17 +326,19 @@ class RazorpayGateway(PaymentGateway):
                             status=notice.status, amount=notice.amount, raw=raw)
 
     @staticmethod
-    def _our_order_id(razorpay_order_id, payload: dict) -> str:
+    def _our_order_id(razorpay_order_id) -> str:
+        """Our order id for a Razorpay order made here, else Razorpay's own id.
+
+        Only the stored mapping counts (not a ``receipt`` in the payload): a
+        payment is credited to the order it was made against, or to none
+        (the service answers "unknown order").
+        """
         from payments.models import RazorpayOrder
 
-        ours = (RazorpayOrder.objects.filter(razorpay_order_id=str(razorpay_order_id or ""))
+        razorpay_order_id = str(razorpay_order_id or "")[:40]
+        ours = (RazorpayOrder.objects.filter(razorpay_order_id=razorpay_order_id)
                 .values_list("payment__order_id", flat=True).first())
-        if ours:
-            return ours
-        # Not an order made here: name it by Razorpay's receipt, else its own id
-        # (the service answers "unknown order" and keeps nothing).
-        order = (payload.get("order") or {}).get("entity") or {}
-        return str(order.get("receipt") or razorpay_order_id or "")
+        return ours or razorpay_order_id
 
     # The status query ------------------------------------------------------
 
@@ -360,9 +362,13 @@ class RazorpayGateway(PaymentGateway):
         # One captured attempt is the answer; otherwise one still in flight;
         # otherwise the latest failure.
         rank = {NoticeStatus.SUCCESS: 0, NoticeStatus.PENDING: 1, NoticeStatus.FAILED: 2}
-        entities.sort(key=lambda item: (rank[_status(item)], -int(item.get("created_at") or 0)))
+
+        def order_of(item):
+            created = item.get("created_at")
+            return rank[_status(item)], -(created if isinstance(created, int) else 0)
+
         try:
-            return self._notice(order_id, entities[0])
+            return self._notice(order_id, min(entities, key=order_of))
         except ValueError as exc:
             raise GatewayError(f"razorpay fetch order payments: unreadable ({exc})") from exc
 
