@@ -275,3 +275,18 @@ def test_checkout_page_in_both_languages(consumer_client, registration, fake_raz
     response, _ = checkout(client, fee_payment(registration))
     text = response.content.decode()
     assert f'lang="{lang}"' in text and button in text
+
+
+def test_system_check_wants_keys_and_a_separate_webhook_secret(settings, fake_razorpay):
+    from payments.checks import razorpay_settings
+
+    settings.DEBUG = False
+    assert [e.id for e in razorpay_settings()] == ["payments.E103"]  # the fake is http://
+    settings.RAZORPAY_API_BASE = "https://api.razorpay.com"
+    assert razorpay_settings() == []
+    settings.RAZORPAY_WEBHOOK_SECRET = settings.RAZORPAY_KEY_SECRET
+    assert [e.id for e in razorpay_settings()] == ["payments.E102"]
+    settings.RAZORPAY_KEY_ID, settings.RAZORPAY_WEBHOOK_SECRET = "", "change-me"
+    assert [e.id for e in razorpay_settings()] == ["payments.E101", "payments.E101"]
+    settings.PAYMENT_GATEWAY = "payments.gateways.sandbox.SandboxGateway"
+    assert razorpay_settings() == []
