@@ -204,9 +204,15 @@ def razorpay_webhook(request):
         result = services.receive_callback(body=request.body, headers=request.headers,
                                            gateway=gateway)
     else:
-        # A genuine event of a kind this portal does not act on: a 2xx, or
-        # Razorpay retries it for a day and then disables the webhook.
-        logger.info("razorpay webhook %s ignored", event[:60])
+        # A genuine event of a kind this portal does not act on (a dispute…):
+        # kept on the payment it names, and a 2xx, or Razorpay retries it for
+        # a day and then disables the webhook.
+        order_id, kept = gateway.other_event(body=request.body, headers=request.headers)
+        logger.warning("razorpay webhook %s not acted on (order %s)", event[:60],
+                       order_id or "-")
+        if order_id:
+            services.record_gateway_event(order_id=order_id, kind="webhook_not_acted_on",
+                                          payload=kept)
         return HttpResponse("ignored", content_type="text/plain")
     return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
 

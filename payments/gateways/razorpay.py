@@ -325,6 +325,24 @@ class RazorpayGateway(PaymentGateway):
         return RefundNotice(refund_id=notice.refund_id, reference=notice.reference,
                             status=notice.status, amount=notice.amount, raw=raw)
 
+    def other_event(self, *, body: bytes, headers) -> tuple[str, dict]:
+        """Read a verified event of a kind the portal does not act on (a dispute…).
+
+        Returns our order id when it names a payment of ours (else "") and
+        what is worth keeping of it.
+        """
+        data = self._verified_event(body, headers)
+        payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+        entity = (payload.get("payment") or {}).get("entity") if isinstance(
+            payload.get("payment"), dict) else None
+        order_id = self._stored_order_id(entity.get("order_id")) if isinstance(
+            entity, dict) else None
+        kept = {"event": str(data.get("event"))[:60],
+                "event_id": str(headers.get(EVENT_ID_HEADER) or "")[:64],
+                "payment": _summary(entity) if isinstance(entity, dict) else None,
+                "contains": data.get("contains")}
+        return order_id or "", kept
+
     @staticmethod
     def _our_order_id(razorpay_order_id) -> str:
         """Our order id for a Razorpay order made here, else Razorpay's own id.
@@ -333,12 +351,17 @@ class RazorpayGateway(PaymentGateway):
         payment is credited to the order it was made against, or to none
         (the service answers "unknown order").
         """
+        razorpay_order_id = str(razorpay_order_id or "")[:40]
+        return RazorpayGateway._stored_order_id(razorpay_order_id) or razorpay_order_id
+
+    @staticmethod
+    def _stored_order_id(razorpay_order_id) -> str | None:
         from payments.models import RazorpayOrder
 
-        razorpay_order_id = str(razorpay_order_id or "")[:40]
-        ours = (RazorpayOrder.objects.filter(razorpay_order_id=razorpay_order_id)
+        if not razorpay_order_id:
+            return None
+        return (RazorpayOrder.objects.filter(razorpay_order_id=str(razorpay_order_id)[:40])
                 .values_list("payment__order_id", flat=True).first())
-        return ours or razorpay_order_id
 
     # The status query ------------------------------------------------------
 

@@ -231,6 +231,11 @@ def test_unknown_order_and_unhandled_events(client, registration, fake_razorpay,
     # A genuine event of another kind: 2xx, or Razorpay retries and disables the hook.
     response = post(client, *fake_razorpay.webhook("payment.dispute.created", paid))
     assert (response.status_code, response.content) == (200, b"ignored")
+    kept = payment.events.get(kind="webhook_not_acted_on")  # staff see the dispute
+    assert kept.payload["event"] == "payment.dispute.created"
+    assert kept.payload["payment"]["id"] == paid["id"]
+    response = post(client, *fake_razorpay.webhook("payment.dispute.created", elsewhere))
+    assert response.status_code == 200
     body, _ = fake_razorpay.webhook("payment.dispute.created", paid)
     assert post(client, body, {"X-Razorpay-Signature": "1" * 64}).status_code == 400
     payment.refresh_from_db()
