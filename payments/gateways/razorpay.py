@@ -34,14 +34,11 @@ reports it first, so a webhook and a status query agree on the day.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-import re
 from decimal import Decimal
 
 import razorpay
-import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -55,77 +52,27 @@ from payments.gateways.base import (
     PaymentGateway,
     RefundNotice,
 )
-from redportal.money import PAISE, to_paise
-
-logger = logging.getLogger(__name__)
-
-DEFAULT_API_BASE = "https://api.razorpay.com"
-SIGNATURE_HEADER = "X-Razorpay-Signature"
-EVENT_ID_HEADER = "X-Razorpay-Event-Id"
-PAYMENT_EVENTS = ("payment.captured", "order.paid", "payment.failed", "payment.authorized")
-REFUND_EVENTS = ("refund.created", "refund.processed", "refund.failed")
-CURRENCY = "INR"
-HEX_SIGNATURE = re.compile(r"[0-9a-f]{64}")
-# Connect and read timeouts (seconds): the SDK sets none of its own.
-TIMEOUT = (5, 20)
-SDK_ERRORS = (
-    razorpay.errors.BadRequestError, razorpay.errors.GatewayError,
-    razorpay.errors.ServerError, requests.RequestException, ValueError,
+from payments.gateways.razorpay_wire import (
+    CURRENCY,
+    DEFAULT_API_BASE,
+    EVENT_ID_HEADER,
+    PAYMENT_EVENTS,
+    REFUND_EVENTS,
+    SDK_ERRORS,
+    SIGNATURE_HEADER,
+    TIMEOUT,
+    paise,
+    payment_notice,
+    payment_status,
+    refund_notice,
+    rupees,
+    summary,
+    verified,
 )
 
+__all__ = ["PAYMENT_EVENTS", "REFUND_EVENTS", "RazorpayGateway"]
 
-def paise(amount: Decimal) -> int:
-    """Return ``amount`` rupees as integer paise (the API's unit)."""
-    return int(to_paise(amount) * 100)
-
-
-def rupees(value) -> Decimal:
-    """Return integer paise from the API as Decimal rupees; raise ValueError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"amount in paise must be a whole number, got {value!r}")
-    return (Decimal(value) / 100).quantize(PAISE)
-
-
-def _verified(signature, verify, *args) -> bool:
-    """Run one of the SDK's signature checks on ``signature``; False, not its exception.
-
-    A signature that is not 64 lowercase hex digits is refused first: the
-    SDK's constant-time comparison raises TypeError on non-ASCII text.
-    """
-    if not isinstance(signature, str) or not HEX_SIGNATURE.fullmatch(signature):
-        return False
-    try:
-        return bool(verify(*args))
-    except razorpay.errors.SignatureVerificationError:
-        return False
-
-
-def _moment(value) -> dt.datetime | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return dt.datetime.fromtimestamp(value, tz=dt.UTC)
-
-
-def _status(entity: dict) -> str:
-    """Map a Razorpay payment's status to ours.
-
-    ``refunded`` means it was captured first: the money arrived, and the
-    refund is a fact of its own (a refund event).
-    """
-    status = entity.get("status")
-    if status == "captured" or (status == "refunded" and entity.get("captured")):
-        return NoticeStatus.SUCCESS
-    if status == "failed":
-        return NoticeStatus.FAILED
-    return NoticeStatus.PENDING  # created, authorized: not yet money
-
-
-def _summary(entity: dict) -> dict:
-    """The fields of a payment entity worth keeping (no card or VPA details)."""
-    keys = ("id", "order_id", "amount", "currency", "status", "captured", "method",
-            "amount_refunded", "refund_status", "error_code", "error_description",
-            "error_reason", "created_at")
-    return {key: entity.get(key) for key in keys if key in entity}
+logger = logging.getLogger(__name__)
 
 
 class RazorpayGateway(PaymentGateway):
@@ -244,7 +191,7 @@ class RazorpayGateway(PaymentGateway):
         if posted_order != order.razorpay_order_id:
             raise InvalidCallback("order mismatch")
         # The order id signed is the one stored here, never the posted one.
-        if not _verified(signature, self.client().utility.verify_payment_signature, {
+        if not verified(signature, self.client().utility.verify_payment_signature, {
                 "razorpay_order_id": order.razorpay_order_id,
                 "razorpay_payment_id": payment_id, "razorpay_signature": signature}):
             raise InvalidCallback("bad signature")
@@ -253,7 +200,7 @@ class RazorpayGateway(PaymentGateway):
         if entity.get("order_id") != order.razorpay_order_id:
             raise InvalidCallback("payment of another order")
         try:
-            return self._notice(order_id, entity)
+            return payment_notice(order_id, entity)
         except ValueError as exc:
             raise GatewayError(f"razorpay fetch payment: unreadable answer ({exc})") from exc
 
@@ -267,7 +214,7 @@ class RazorpayGateway(PaymentGateway):
             text = body.decode("utf-8")  # the SDK signs text; this keeps the bytes
         except UnicodeDecodeError:
             return False
-        return _verified(signature, razorpay.Client().utility.verify_webhook_signature,
+        return verified(signature, razorpay.Client().utility.verify_webhook_signature,
                          text, signature, self.webhook_secret)
 
     @staticmethod
@@ -301,7 +248,7 @@ class RazorpayGateway(PaymentGateway):
             if not isinstance(entity, dict):
                 raise TypeError("payment entity")
             order_id = self._our_order_id(entity.get("order_id"))
-            notice = self._notice(order_id, entity)
+            notice = payment_notice(order_id, entity)
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidCallback("unreadable body") from exc
         raw = {**notice.raw, "event": data.get("event"),
@@ -317,7 +264,7 @@ class RazorpayGateway(PaymentGateway):
             raise InvalidCallback("not a refund event")
         try:
             entity = data["payload"]["refund"]["entity"]
-            notice = self._refund_notice(entity)
+            notice = refund_notice(entity)
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidCallback("unreadable body") from exc
         raw = {**notice.raw, "event": data.get("event"),
@@ -339,7 +286,7 @@ class RazorpayGateway(PaymentGateway):
             entity, dict) else None
         kept = {"event": str(data.get("event"))[:60],
                 "event_id": str(headers.get(EVENT_ID_HEADER) or "")[:64],
-                "payment": _summary(entity) if isinstance(entity, dict) else None,
+                "payment": summary(entity) if isinstance(entity, dict) else None,
                 "contains": data.get("contains")}
         return order_id or "", kept
 
@@ -388,27 +335,12 @@ class RazorpayGateway(PaymentGateway):
 
         def order_of(item):
             created = item.get("created_at")
-            return rank[_status(item)], -(created if isinstance(created, int) else 0)
+            return rank[payment_status(item)], -(created if isinstance(created, int) else 0)
 
         try:
-            return self._notice(order_id, min(entities, key=order_of))
+            return payment_notice(order_id, min(entities, key=order_of))
         except ValueError as exc:
             raise GatewayError(f"razorpay fetch order payments: unreadable ({exc})") from exc
-
-    @staticmethod
-    def _notice(order_id: str, entity: dict) -> GatewayNotice:
-        if entity.get("currency") != CURRENCY:
-            raise ValueError(f"currency {entity.get('currency')!r}")
-        payment_id = str(entity.get("id") or "")
-        if not payment_id.startswith("pay_") or len(payment_id) > 64:
-            raise ValueError("payment id")
-        status = _status(entity)
-        return GatewayNotice(
-            order_id=order_id, status=status, amount=rupees(entity.get("amount")),
-            reference=payment_id,
-            paid_at=_moment(entity.get("created_at")) if status == NoticeStatus.SUCCESS else None,
-            raw=_summary(entity),
-        )
 
     # Refunds ---------------------------------------------------------------
 
@@ -433,21 +365,6 @@ class RazorpayGateway(PaymentGateway):
         answer = self._call("refund", lambda: self.client().payment.refund(
             payment.gateway_reference, data, **options))
         try:
-            return self._refund_notice(answer)
+            return refund_notice(answer)
         except (KeyError, TypeError, ValueError) as exc:
             raise GatewayError(f"razorpay refund: unreadable answer ({exc})") from exc
-
-    @staticmethod
-    def _refund_notice(entity: dict) -> RefundNotice:
-        refund_id = str(entity["id"])
-        reference = str(entity["payment_id"])
-        status = str(entity.get("status") or "")
-        if not refund_id.startswith("rfnd_") or not reference.startswith("pay_"):
-            raise ValueError("refund or payment id")
-        if status not in ("pending", "processed", "failed"):
-            raise ValueError(f"refund status {status!r}")
-        keys = ("id", "payment_id", "amount", "currency", "status", "created_at",
-                "speed_processed", "receipt")
-        return RefundNotice(refund_id=refund_id, reference=reference, status=status,
-                            amount=rupees(entity.get("amount")),
-                            raw={key: entity.get(key) for key in keys if key in entity})
