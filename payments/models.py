@@ -250,3 +250,26 @@ class MissingPaymentReport(models.Model):
 
     def __str__(self):
         return f"{self.registration_id} {self.bank_reference}"
+
+
+class RazorpayOrder(models.Model):
+    """The Razorpay order made for one of our payments (Razorpay's Orders API).
+
+    Razorpay names its orders itself (``order_…``); webhooks and the checkout
+    return carry only that id, so this row maps it back to our order, with
+    the amount Razorpay confirmed when it made the order.
+    """
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT,
+                                   related_name="razorpay_order")
+    razorpay_order_id = models.CharField(max_length=40, unique=True)
+    amount = models.DecimalField(**MONEY)
+    raw = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Razorpay order")
+        verbose_name_plural = _("Razorpay orders")
+
+    def __str__(self):
+        return f"{self.razorpay_order_id} → {self.payment_id}"

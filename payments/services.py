@@ -29,6 +29,7 @@ from payments.gateways import (
     InvalidCallback,
     NoticeStatus,
     PaymentGateway,
+    RefundNotice,
     get_gateway,
 )
 from payments.models import (
@@ -648,3 +649,60 @@ def record_counter_payment(*, registration: Registration, purpose: str, amount: 
     })
     _credit(payment, strict=True)
     return payment
+
+
+# Notices that move no payment: refunds, refused browser returns -----------
+
+def record_gateway_event(*, order_id: str, kind: str, payload: dict) -> bool:
+    """Keep something the bank (or the browser on its behalf) said, moving nothing.
+
+    Used for a browser return that cannot be trusted or that reports a
+    failure without a signature: it decides nothing (the status query and
+    the webhook do), but it is kept. Returns False when no such order exists.
+    """
+    with transaction.atomic():
+        payment = _lock_payment(order_id=order_id)
+        if payment is None:
+            return False
+        _event(payment, kind[:32], before=payment.status, payload=payload)
+    return True
+
+
+def receive_refund_callback(*, body: bytes, headers, gateway: PaymentGateway
+                            ) -> CallbackResult:
+    """Verify a refund webhook and keep it as an event; never raise on bad input."""
+    try:
+        notice = gateway.parse_refund_callback(body=body, headers=headers)
+    except InvalidCallback as exc:
+        _log_refused_callback(body=body, reason=str(exc))
+        return CallbackResult("refused_" + str(exc).replace(" ", "_"), 400)
+    outcome = apply_refund_notice(notice=notice, source="callback", gateway_name=gateway.name)
+    return CallbackResult(outcome, 404 if outcome == "unknown_payment" else 200)
+
+
+def apply_refund_notice(*, notice: RefundNotice, source: str, gateway_name: str) -> str:
+    """Record what the bank said about a refund; return ``recorded`` or ``duplicate``.
+
+    A refund changes no payment status here: the money arrived and stays in
+    the ledger; the refund is an event on the payment it came from
+    (``refund_pending`` / ``refund_processed`` / ``refund_failed``).
+    ``unknown_payment`` when no payment of this gateway has that reference.
+    """
+    with transaction.atomic():
+        order_id = (Payment.objects.filter(gateway=gateway_name,
+                                           gateway_reference=notice.reference)
+                    .values_list("order_id", flat=True).first())
+        payment = _lock_payment(order_id=order_id) if order_id else None
+        if payment is None:
+            logger.warning("refund notice %s for unknown payment %s (%s)", notice.refund_id,
+                           notice.reference, source)
+            return "unknown_payment"
+        kind = f"refund_{notice.status}"
+        duplicate = payment.events.filter(kind=kind,
+                                          payload__refund_id=notice.refund_id).exists()
+        _event(payment, kind, before=payment.status, payload={
+            "source": source, "refund_id": notice.refund_id, "reference": notice.reference,
+            "amount": f"{notice.amount:.2f}" if notice.amount is not None else None,
+            "status": notice.status, "duplicate": duplicate, "raw": notice.raw,
+        })
+    return "duplicate" if duplicate else "recorded"

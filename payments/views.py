@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,7 +19,8 @@ from organization.scoping import staff_required
 from ots_scheme.models import Registration
 from payments import queries, receipts, services
 from payments.forms import CounterPaymentForm, MissingPaymentForm
-from payments.gateways import GatewayError, get_gateway
+from payments.gateways import GatewayError, InvalidCallback, get_gateway
+from payments.gateways.razorpay import PAYMENT_EVENTS, REFUND_EVENTS, RazorpayGateway
 from payments.gateways.sandbox import (
     SandboxGateway,
     bank_decide,
@@ -24,8 +28,11 @@ from payments.gateways.sandbox import (
     send_callbacks,
 )
 from payments.models import PaymentPurpose, PaymentStatus
+from redportal.middleware import CONTENT_SECURITY_POLICY
 from redportal.money import today_ist
 from redportal.throttling import throttle
+
+logger = logging.getLogger(__name__)
 
 # Expired: a status query found the bank never took the money.
 DECIDED = (PaymentStatus.SUCCESS, PaymentStatus.FAILED, PaymentStatus.EXPIRED)
@@ -66,8 +73,24 @@ def checkout(request, order_id: str):
     payment = queries.payment_for_request(request, order_id)
     if payment.status not in services.OPEN_STATUSES:
         return redirect("payments:return", payment.order_id)
+    gateway = get_gateway()
+    try:
+        form = gateway.checkout_form(payment=payment, request=request)
+    except GatewayError:
+        logger.warning("gateway could not open order %s", payment.order_id, exc_info=True)
+        messages.error(request, _("The bank cannot be reached just now. Nothing was "
+                                  "charged; please try again in a few minutes."))
+        number = payment.registration.registration_number
+        return redirect(registration_page_url(number) or "home")
     payment = services.mark_sent_to_gateway(payment=payment)
-    return redirect(get_gateway().checkout_url(order_id=payment.order_id))
+    if form is None:
+        return redirect(gateway.checkout_url(order_id=payment.order_id))
+    # The form goes to the bank's own origin: let this one page post there.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(form.action))
+    response = render(request, "payments/gateway_form.html", {"payment": payment, "form": form})
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {origin}")
+    return _no_store(response)
 
 
 def _time_to_ask_bank(order_id: str, *, first_visit: bool) -> bool:
@@ -123,6 +146,74 @@ def payment_return(request, order_id: str):
 def callback(request):
     """Server-to-server notice from the gateway (HMAC-verified in the service)."""
     result = services.receive_callback(body=request.body, headers=request.headers)
+    return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
+
+
+def _razorpay() -> RazorpayGateway:
+    """The Razorpay adapter when its keys are set (whatever PAYMENT_GATEWAY is), else 404.
+
+    Payments made through Razorpay keep being reported by it after a switch
+    of PAYMENT_GATEWAY, so its return and webhook stay open while it has keys.
+    """
+    gateway = RazorpayGateway()
+    if not gateway.configured:
+        raise Http404
+    return gateway
+
+
+@csrf_exempt
+@require_POST
+def razorpay_callback(request, order_id: str):
+    """Razorpay's hosted checkout posts here (its ``callback_url``), cross-site.
+
+    A verified signature makes Razorpay be asked about the payment at once;
+    anything else decides nothing and is kept. Either way the browser goes
+    on to the return page, which shows "confirming" until the bank decides.
+    """
+    gateway = _razorpay()
+    payment = queries.payment_by_order(order_id)
+    try:
+        notice = gateway.parse_return(order_id=payment.order_id, data=request.POST)
+    except InvalidCallback as exc:
+        logger.warning("razorpay return for %s refused: %s", payment.order_id, exc)
+        posted = {key[:60]: request.POST.get(key, "")[:300] for key in list(request.POST)[:20]
+                  if key != "razorpay_signature"}
+        services.record_gateway_event(order_id=payment.order_id, kind="return_refused",
+                                      payload={"reason": str(exc), "posted": posted})
+    except GatewayError:
+        logger.warning("razorpay unreachable on return of %s", payment.order_id)
+    else:
+        services.apply_notice(notice=notice, source="return", gateway_name=gateway.name)
+    # 303: the browser fetches the return page with GET (and its own cookies).
+    response = HttpResponseRedirect(reverse("payments:return", args=[payment.order_id]))
+    response.status_code = 303
+    return response
+
+
+@csrf_exempt
+@require_POST
+def razorpay_webhook(request):
+    """Razorpay's webhook (DESIGN §3): HMAC of the raw body, checked in the adapter."""
+    gateway = _razorpay()
+    event = gateway.event_name(request.body)
+    if event in REFUND_EVENTS:
+        result = services.receive_refund_callback(body=request.body, headers=request.headers,
+                                                  gateway=gateway)
+    elif event in PAYMENT_EVENTS or not event or not gateway.webhook_signature_ok(
+            request.body, request.headers.get(gateway.signature_header)):
+        result = services.receive_callback(body=request.body, headers=request.headers,
+                                           gateway=gateway)
+    else:
+        # A genuine event of a kind this portal does not act on (a dispute…):
+        # kept on the payment it names, and a 2xx, or Razorpay retries it for
+        # a day and then disables the webhook.
+        order_id, kept = gateway.other_event(body=request.body, headers=request.headers)
+        logger.warning("razorpay webhook %s not acted on (order %s)", event[:60],
+                       order_id or "-")
+        if order_id:
+            services.record_gateway_event(order_id=order_id, kind="webhook_not_acted_on",
+                                          payload=kept)
+        return HttpResponse("ignored", content_type="text/plain")
     return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
 
 

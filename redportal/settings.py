@@ -274,6 +274,13 @@ PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="payments.gateways.sandbox.Sand
 PAYMENT_GATEWAY_SECRET = env(
     "PAYMENT_GATEWAY_SECRET", default="sandbox-secret-change-me"
 )
+# Razorpay adapter (payments.gateways.razorpay; docs/deploy.md). The key
+# secret signs checkout returns, the webhook secret signs webhooks.
+RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_API_BASE = env("RAZORPAY_API_BASE", default="https://api.razorpay.com")
+RAZORPAY_MERCHANT_NAME = env("RAZORPAY_MERCHANT_NAME", default="MVVNL")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="redportal-demo")
 
 # Security (DESIGN §7); strict values apply when DEBUG is off.

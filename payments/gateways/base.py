@@ -48,6 +48,25 @@ class GatewayNotice:
     raw: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RefundNotice:
+    """What the bank says about a refund of one captured payment."""
+
+    refund_id: str
+    reference: str  # the bank's reference of the refunded payment
+    status: str  # "pending", "processed" or "failed" (the bank's words)
+    amount: Decimal | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckoutForm:
+    """A form the browser posts to the bank (for banks that take no redirect)."""
+
+    action: str
+    fields: tuple[tuple[str, str], ...]
+
+
 class PaymentGateway:
     """Base class: subclasses set ``name`` and implement the three calls."""
 
@@ -56,6 +75,17 @@ class PaymentGateway:
 
     def checkout_url(self, *, order_id: str) -> str:
         """Return the URL the browser is sent to, to pay ``order_id``."""
+        raise NotImplementedError
+
+    def checkout_form(self, *, payment, request) -> CheckoutForm | None:
+        """Return the form to post to the bank, or None to redirect to checkout_url.
+
+        May raise GatewayError (the bank could not make the order).
+        """
+        return None
+
+    def refund(self, *, payment, amount: Decimal, notes: dict | None = None) -> RefundNotice:
+        """Ask the bank to refund ``amount`` of a captured payment; raise GatewayError."""
         raise NotImplementedError
 
     def parse_callback(self, *, body: bytes, headers) -> GatewayNotice:

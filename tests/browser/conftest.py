@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.razorpay_fake import fake_razorpay  # noqa: F401 - a fixture
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

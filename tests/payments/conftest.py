@@ -11,6 +11,7 @@ from django.urls import reverse
 from ots_scheme.models import Phase, Registration, RegistrationStatus
 from redportal.money import IST, today_ist
 from tests.factories import RegistrationFactory
+from tests.razorpay_fake import fake_razorpay  # noqa: F401 - a fixture
 
 # Assessment ₹1,23,456, compounding ₹4,000, phase 1 at 50 % (DESIGN §3 example).
 PHASE1_QUOTE = {
