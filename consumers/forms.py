@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consumers.uploads import check_document
 from ots_scheme.models import IdProofType
-from ots_scheme.registrations import normalise_mobile
+from redportal.mobile import normalise_mobile
 
 
 class LookupForm(forms.Form):
@@ -35,19 +35,35 @@ class LookupForm(forms.Form):
         return data
 
 
-class MobileForm(forms.Form):
-    mobile = forms.CharField(
-        label=_("Your mobile number"), max_length=14,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
-    )
+MOBILE_INVALID = _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
 
-    def clean_mobile(self):
-        mobile = normalise_mobile(self.cleaned_data["mobile"])
+
+class MobileField(forms.CharField):
+    """A mobile as people type it (``+91 98765 43210``), cleaned to 10 digits.
+
+    No ``maxlength`` on the input: the browser would silently cut
+    ``+91 98765 43210`` (15 characters); the normaliser refuses long input.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": MOBILE_INVALID})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        mobile = normalise_mobile(value)
         if not mobile:
-            raise forms.ValidationError(
-                _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
-            )
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return mobile
+
+
+class MobileForm(forms.Form):
+    mobile = MobileField(label=_("Your mobile number"))
 
 
 class OtpForm(forms.Form):
