@@ -42,7 +42,7 @@ def find_cases(*, case_number: str = "", account_number: str = "") -> list[Theft
         condition |= Q(consumer__account_number=account_number.strip())
     if not condition:
         return []
-    return list(TheftCase.objects.select_related("consumer", "sub_division")
+    return list(TheftCase.objects.select_related("consumer", "sub_division__parent")
                 .filter(condition).order_by("case_number")[:LOOKUP_LIMIT])
 
 

@@ -14,6 +14,9 @@ SETTLED = "ots_settled"
 REJECTED = "ots_rejected"
 VERIFIED = "ots_verified"
 ASSISTED_CONSENT = "ots_assisted_consent"
+MOBILE_CHANGE_RECEIVED = "ots_mobile_change_received"
+MOBILE_CHANGE_APPROVED = "ots_mobile_change_approved"
+MOBILE_CHANGE_REFUSED = "ots_mobile_change_refused"
 
 register_template(
     OTP,
@@ -67,4 +70,28 @@ register_template(
     en="MVVNL OTS: registration {registration} rejected. Reason: {reason}. Please "
        "contact your sub-division office.",
     variables=("registration", "reason"),
+)
+register_template(
+    MOBILE_CHANGE_RECEIVED,
+    hi="MVVNL OTS: मामला {case} का मोबाइल बदलने का अनुरोध मिला। उपखण्ड कार्यालय जाँच कर "
+       "निर्णय SMS से बताएगा।",
+    en="MVVNL OTS: request to change the mobile of case {case} received. The sub-division "
+       "office will check it and tell you the decision by SMS.",
+    variables=("case",),
+)
+register_template(
+    MOBILE_CHANGE_APPROVED,
+    hi="MVVNL OTS: मामला {case} का मोबाइल बदल दिया गया। अब यही मोबाइल दर्ज है; पोर्टल पर "
+       "ओटीपी इसी पर आएगा।",
+    en="MVVNL OTS: the mobile of case {case} has been changed. This mobile is now on "
+       "record; the portal's OTPs will come to it.",
+    variables=("case",),
+)
+register_template(
+    MOBILE_CHANGE_REFUSED,
+    hi="MVVNL OTS: मामला {case} का मोबाइल बदलने का अनुरोध अस्वीकृत। कारण: {reason}। अपने "
+       "उपखण्ड कार्यालय से संपर्क करें।",
+    en="MVVNL OTS: request to change the mobile of case {case} refused. Reason: {reason}. "
+       "Please contact your sub-division office.",
+    variables=("case", "reason"),
 )

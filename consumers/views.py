@@ -167,19 +167,16 @@ def otp_verify(request):
     if not data.get("challenge_id"):
         return redirect("consumers:otp_mobile")
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            otp.verify_otp(challenge_id=data["challenge_id"], code=form.cleaned_data["code"],
-                           purpose=OtpPurpose.REGISTER, subject=case.case_number)
-        except otp.OtpError as err:
-            form.add_error("code", err.message)
-        else:
-            data["verified"] = True
-            journey.save_flow(request.session, data)
-            request.session.cycle_key()
-            return redirect("consumers:register", step="case")
+    if request.method == "POST" and form.verified(
+            challenge_id=data["challenge_id"], purpose=OtpPurpose.REGISTER,
+            subject=case.case_number):
+        data["verified"] = True
+        journey.save_flow(request.session, data)
+        request.session.cycle_key()
+        return redirect("consumers:register", step="case")
     return render(request, "consumers/otp_verify.html", {
         "form": form, "case": case, "mobile": mask_digits(data.get("mobile", "")),
+        "identity_check_required": data.get("identity_check_required", False),
     })
 
 
@@ -311,7 +308,7 @@ def registration(request, registration_number: str):
         return redirect(f"{reverse('consumers:status')}?registration_number="
                         f"{registration_number}")
     reg = get_object_or_404(
-        Registration.objects.select_related("case", "scheme", "sub_division"),
+        Registration.objects.select_related("case", "scheme", "sub_division__parent"),
         registration_number=registration_number,
     )
     payments = list(reg.payments.filter(status="success").order_by("paid_at"))
@@ -363,13 +360,15 @@ def status(request):
     form = StatusForm(request.POST or None,
                       initial={"registration_number": request.GET.get("registration_number")
                                or request.GET.get("registration")})
+    not_found = False
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["registration_number"]
         reg = Registration.objects.filter(registration_number=number).first()
         if reg is None:
+            not_found = True
             form.add_error("registration_number", _(
-                "No registration has this number. Check the SMS you received, or ask "
-                "your SDO office."))
+                "No registration has this number. Check the SMS you received, or find "
+                "your registration by your case number."))
         else:
             try:
                 sent = otp.send_otp(mobile=reg.mobile, purpose=OtpPurpose.STATUS,
@@ -384,6 +383,7 @@ def status(request):
                 return redirect("consumers:status_verify")
     return render(request, "consumers/status.html", {
         "form": form, "report_missing_url": _payments_url("report_missing"),
+        "not_found": not_found,
     })
 
 
@@ -394,17 +394,13 @@ def status_verify(request):
     if not pending.get("challenge_id"):
         return redirect("consumers:status")
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            otp.verify_otp(challenge_id=pending["challenge_id"], code=form.cleaned_data["code"],
-                           purpose=OtpPurpose.STATUS, subject=pending["number"])
-        except otp.OtpError as err:
-            form.add_error("code", err.message)
-        else:
-            request.session.pop(journey.STATUS, None)
-            request.session.cycle_key()
-            journey.allow_registration(request.session, pending["number"])
-            return redirect("consumers:registration", pending["number"])
+    if request.method == "POST" and form.verified(
+            challenge_id=pending["challenge_id"], purpose=OtpPurpose.STATUS,
+            subject=pending["number"]):
+        request.session.pop(journey.STATUS, None)
+        request.session.cycle_key()
+        journey.allow_registration(request.session, pending["number"])
+        return redirect("consumers:registration", pending["number"])
     return render(request, "consumers/otp_verify.html", {
         "form": form, "status_check": True, "number": pending["number"],
     })

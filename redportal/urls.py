@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("theft_cases.urls")),
     path("", include("theft_cases.action_urls")),
     path("", include("ots_scheme.staff_urls")),
+    path("", include("consumers.staff_urls")),
     path("", include("dashboard.urls")),
 ]
 
