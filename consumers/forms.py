@@ -116,13 +116,16 @@ class DetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     id_document = forms.FileField(
-        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"), required=False,
+        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages={"required": _("Upload a copy of your ID proof.")},
     )
 
     def __init__(self, *args, has_document: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_document = has_document
+        # Required (and marked so) until a copy is attached; then optional.
+        self.fields["id_document"].required = not has_document
         if has_document:
             self.fields["id_document"].help_text = _(
                 "A document is already attached; upload again only to replace it."

@@ -31,7 +31,7 @@ from consumers.forms import (
 from consumers.masking import mask_digits
 from consumers.models import OtpPurpose
 from consumers.queries import find_cases, live_registration, outlook
-from ots_scheme.models import Registration, RegistrationStatus, Scheme
+from ots_scheme.models import IdProofType, Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from redportal.money import today_ist
 from redportal.throttling import ratelimited, throttle  # noqa: F401 - RATELIMIT_VIEW
@@ -283,9 +283,11 @@ def _confirm_step(request, data, case, scheme, view, context):
                                     "registration fee within 48 hours.")
                          % {"number": registration.registration_number})
         return redirect("consumers:registration", registration.registration_number)
+    details = data.get("details", {})
     return render(request, "consumers/register_confirm.html", {
-        **context, "details": data.get("details", {}), "quote": view.quote,
-        "scheme": scheme,
+        **context, "details": details, "quote": view.quote, "scheme": scheme,
+        # The choice's label in the person's language, never the stored code.
+        "id_proof_label": dict(IdProofType.choices).get(details.get("id_proof_type"), ""),
     })
 
 
