@@ -65,7 +65,7 @@ register_template(
 )
 register_template(
     REJECTED,
-    hi="MVVNL OTS: पंजीकरण {registration} अस्वीकृत। कारण: {reason}। अपने उपखंड कार्यालय से "
+    hi="MVVNL OTS: पंजीकरण {registration} अस्वीकृत। कारण: {reason}। अपने उपखण्ड कार्यालय से "
        "संपर्क करें।",
     en="MVVNL OTS: registration {registration} rejected. Reason: {reason}. Please "
        "contact your sub-division office.",

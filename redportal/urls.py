@@ -10,6 +10,7 @@ from redportal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("staff/", views.staff_home, name="staff_home"),
     # Login and logout only: no e-mail is configured, so no password-reset
     # pages (IT support resets staff passwords in the admin).
