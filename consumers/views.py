@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +49,11 @@ def _rate(name: str, default: str):
 LOOKUP_RATE = _rate("OTS_LOOKUP_RATE_PER_IP", "60/m")
 OTP_SEND_RATE = _rate("OTS_OTP_SEND_RATE_PER_IP", "20/h")
 OTP_CHECK_RATE = _rate("OTS_OTP_CHECK_RATE_PER_IP", "30/h")
+
+
+def _lookup_url(case: TheftCase) -> str:
+    """The lookup showing ``case``: what it may do next and its office."""
+    return f"{reverse('consumers:lookup')}?{urlencode({'case_number': case.case_number})}"
 
 
 def _language() -> str:
@@ -117,7 +123,7 @@ def otp_start(request):
     view = outlook(case, on=today_ist())
     if not view.can_register:
         messages.error(request, view.message)
-        return redirect(f"{reverse('consumers:lookup')}?case_number={case.case_number}")
+        return redirect(_lookup_url(case))
     data = journey.start_flow(request.session, case_id=case.pk, scheme_id=view.scheme.pk)
     mobile = case.consumer.mobile
     if not mobile:
@@ -219,7 +225,7 @@ def register(request, step: str):
         if existing and journey.may_see(request.session, existing.registration_number):
             return redirect("consumers:registration", existing.registration_number)
         messages.error(request, view.message)
-        return redirect("consumers:lookup")
+        return redirect(_lookup_url(case))  # the case again, with its office
     if step == "case":
         if request.method == "POST":
             return redirect("consumers:register", step="details")
@@ -276,7 +282,7 @@ def _confirm_step(request, data, case, scheme, view, context):
                 )
         except RegistrationError as err:
             messages.error(request, err.message)
-            return redirect("consumers:lookup")
+            return redirect(_lookup_url(case))
         journey.end_flow(request.session)
         journey.allow_registration(request.session, registration.registration_number)
         messages.success(request, _("Your registration number is %(number)s. Pay the "

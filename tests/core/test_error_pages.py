@@ -66,3 +66,12 @@ def test_favicon_answers_and_every_page_links_it(client, org_tree, schemes):
     assert icon["Content-Type"] == "image/x-icon"
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon"' in client.get("/").content.decode()
+
+
+def test_the_case_list_pager_is_in_hindi(client, org_tree, as_user):
+    from tests.factories import TheftCaseFactory
+
+    TheftCaseFactory.create_batch(60)
+    as_user("director")
+    page = client.get("/staff/cases/").content.decode()
+    assert "अगला" in page and ">next<" not in page.replace(" ", "").replace("\n", "")
