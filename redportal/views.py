@@ -46,6 +46,9 @@ def staff_home(request):
     from payments.queries import missing_reports
 
     context["open_missing_reports"] = missing_reports(request.user).count()
+    from consumers.queries import pending_mobile_changes
+
+    context["pending_mobile_changes"] = pending_mobile_changes(request.user).count()
     return render(request, "staff_home.html", context)
 
 

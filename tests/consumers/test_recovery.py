@@ -243,3 +243,12 @@ def test_another_units_officer_gets_404(client, org_tree, demo, as_user):
             == 404
     assert case.case_number not in text_of(client.get(
         reverse("consumers_staff:mobile_change_list")))
+
+
+def test_the_staff_desk_counts_the_waiting_requests_of_its_jurisdiction(client, org_tree, demo,
+                                                                        as_user):
+    request_change(client, TheftCaseFactory())
+    as_user("sdo_aminabad")
+    assert "1 प्रतीक्षा में" in text_of(client.get("/staff/"))
+    as_user("je_chowk")
+    assert "प्रतीक्षा में" not in text_of(client.get("/staff/"))
