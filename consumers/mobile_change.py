@@ -60,7 +60,8 @@ def mobile_change_request(*, case: TheftCase, new_mobile: str, id_proof_type: st
     if id_proof_type not in IdProofType.values or len(id_proof_last4 or "") != 4:
         raise MobileChangeError(_("Give the ID proof and the last 4 characters of its number."),
                                 code="id_proof")
-    case = TheftCase.objects.select_for_update().select_related("consumer").get(pk=case.pk)
+    case = (TheftCase.objects.select_for_update(of=("self",)).select_related("consumer")
+            .get(pk=case.pk))
     if mobile == case.consumer.mobile:
         raise MobileChangeError(
             _("This mobile is already the one on record for the case."), code="same_mobile")
