@@ -252,3 +252,15 @@ def test_the_staff_desk_counts_the_waiting_requests_of_its_jurisdiction(client, 
     assert "1 प्रतीक्षा में" in text_of(client.get("/staff/"))
     as_user("je_chowk")
     assert "प्रतीक्षा में" not in text_of(client.get("/staff/"))
+
+
+def test_every_otp_page_offers_the_change_of_mobile(client, org_tree, demo):
+    case = TheftCaseFactory()
+    client.post(reverse("consumers:otp_start"), {"case_number": case.case_number})
+    page = text_of(client.get(reverse("consumers:otp_verify")))
+    assert reverse("consumers:mobile_change") in page
+    registration = RegistrationFactory(case=TheftCaseFactory())
+    client.post(reverse("consumers:status"),
+                {"registration_number": registration.registration_number})
+    page = text_of(client.get(reverse("consumers:status_verify")))
+    assert reverse("consumers:mobile_change") in page
