@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consumers.uploads import check_document
+from messaging import otp
 from ots_scheme.models import IdProofType
-from ots_scheme.registrations import normalise_mobile
+from redportal.mobile import normalise_mobile
 
 
 class LookupForm(forms.Form):
@@ -35,19 +36,35 @@ class LookupForm(forms.Form):
         return data
 
 
-class MobileForm(forms.Form):
-    mobile = forms.CharField(
-        label=_("Your mobile number"), max_length=14,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
-    )
+MOBILE_INVALID = _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
 
-    def clean_mobile(self):
-        mobile = normalise_mobile(self.cleaned_data["mobile"])
+
+class MobileField(forms.CharField):
+    """A mobile as people type it (``+91 98765 43210``), cleaned to 10 digits.
+
+    No ``maxlength`` on the input: the browser would silently cut
+    ``+91 98765 43210`` (15 characters); the normaliser refuses long input.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": MOBILE_INVALID})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        mobile = normalise_mobile(value)
         if not mobile:
-            raise forms.ValidationError(
-                _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
-            )
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return mobile
+
+
+class MobileForm(forms.Form):
+    mobile = MobileField(label=_("Your mobile number"))
 
 
 class OtpForm(forms.Form):
@@ -62,6 +79,22 @@ class OtpForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("The OTP has 6 digits."))
         return code
+
+    def verified(self, *, challenge_id: int, purpose: str, subject: str) -> bool:
+        """Validate, then check the code against its challenge (one try counted).
+
+        The one OTP check of every page that asks for one; a refusal is put on
+        the ``code`` field in the person's language.
+        """
+        if not self.is_valid():
+            return False
+        try:
+            otp.verify_otp(challenge_id=challenge_id, code=self.cleaned_data["code"],
+                           purpose=purpose, subject=subject)
+        except otp.OtpError as err:
+            self.add_error("code", err.message)
+            return False
+        return True
 
 
 class DetailsForm(forms.Form):
@@ -83,13 +116,16 @@ class DetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     id_document = forms.FileField(
-        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"), required=False,
+        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages={"required": _("Upload a copy of your ID proof.")},
     )
 
     def __init__(self, *args, has_document: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_document = has_document
+        # Required (and marked so) until a copy is attached; then optional.
+        self.fields["id_document"].required = not has_document
         if has_document:
             self.fields["id_document"].help_text = _(
                 "A document is already attached; upload again only to replace it."
@@ -127,3 +163,52 @@ class StatusForm(forms.Form):
 
     def clean_registration_number(self):
         return self.cleaned_data["registration_number"].strip().upper()
+
+
+class CaseNumberForm(forms.Form):
+    """Find a registration by the case number on the notice (lost SMS)."""
+
+    case_number = forms.CharField(label=_("Case number"), max_length=40,
+                                  help_text=_("As written on your notice, e.g. LKO/AMN/2023/0123"))
+
+    def clean_case_number(self):
+        return self.cleaned_data["case_number"].strip()
+
+
+class MobileChangeForm(CaseNumberForm):
+    """The case and the new mobile, to which an OTP is sent."""
+
+    new_mobile = MobileField(label=_("Your new mobile number"))
+
+
+class MobileChangeProofForm(forms.Form):
+    """The person's ID proof for a change of mobile (checked by the office)."""
+
+    id_proof_type = forms.ChoiceField(
+        label=_("ID proof"), choices=[("", "—")] + list(IdProofType.choices)
+    )
+    id_proof_last4 = forms.CharField(
+        label=_("Last 4 digits of the ID number"), min_length=4, max_length=4,
+        help_text=_("Only the last 4 digits: never the whole number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    document = forms.FileField(
+        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages={"required": _("Upload a copy of your ID proof.")},
+    )
+
+    def clean_id_proof_last4(self):
+        value = self.cleaned_data["id_proof_last4"].strip().upper()
+        if not re.fullmatch(r"[0-9A-Z]{4}", value):
+            raise forms.ValidationError(_("Give only the last 4 characters of your ID number."))
+        return value
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        check_document(upload)
+        return upload
+
+
+class MobileChangeRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the person by SMS)"), max_length=120)

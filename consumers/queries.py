@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from consumers.masking import mask_digits, mask_name
+from consumers.models import MobileChangeRequest, MobileChangeStatus
+from organization.scoping import visible_to
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, Scheme
 from ots_scheme.queries import open_scheme
 from ots_scheme.registrations import RegistrationError, check_case_can_register
@@ -42,7 +44,7 @@ def find_cases(*, case_number: str = "", account_number: str = "") -> list[Theft
         condition |= Q(consumer__account_number=account_number.strip())
     if not condition:
         return []
-    return list(TheftCase.objects.select_related("consumer", "sub_division")
+    return list(TheftCase.objects.select_related("consumer", "sub_division__parent")
                 .filter(condition).order_by("case_number")[:LOOKUP_LIMIT])
 
 
@@ -90,3 +92,9 @@ def cases_proven_by(session) -> list[TheftCase]:
         TheftCase.objects.filter(Q(pk__in=ids) | Q(registrations__registration_number__in=numbers))
         .distinct().order_by("case_number")
     )
+
+
+def pending_mobile_changes(user):
+    """Return the changes of mobile waiting for a decision in ``user``'s jurisdiction."""
+    return visible_to(user, MobileChangeRequest.objects.filter(
+        status=MobileChangeStatus.PENDING))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consumers import views
+from consumers import recovery_views, views
 
 app_name = "consumers"
 
@@ -18,4 +18,17 @@ urlpatterns = [
          name="pay"),
     path("ots/status/", views.status, name="status"),
     path("ots/status/verify/", views.status_verify, name="status_verify"),
+]
+
+urlpatterns += [
+    path("ots/offices/", recovery_views.office_list, name="offices"),
+    path("ots/status/case/", recovery_views.recover, name="recover"),
+    path("ots/status/case/verify/", recovery_views.recover_verify, name="recover_verify"),
+    path("ots/mobile-change/", recovery_views.mobile_change, name="mobile_change"),
+    path("ots/mobile-change/verify/", recovery_views.mobile_change_verify,
+         name="mobile_change_verify"),
+    path("ots/mobile-change/proof/", recovery_views.mobile_change_proof,
+         name="mobile_change_proof"),
+    path("ots/mobile-change/done/", recovery_views.mobile_change_done,
+         name="mobile_change_done"),
 ]

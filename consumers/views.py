@@ -8,6 +8,7 @@ backed) on top of the durable per-mobile limit in ``messaging.otp``.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,7 +32,7 @@ from consumers.masking import mask_digits
 from consumers.queries import find_cases, live_registration, outlook
 from messaging import otp
 from messaging.models import OtpPurpose
-from ots_scheme.models import Registration, RegistrationStatus, Scheme
+from ots_scheme.models import IdProofType, Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from payments.models import PaymentStatus
 from redportal.money import today_ist
@@ -49,6 +50,11 @@ def _rate(name: str, default: str):
 LOOKUP_RATE = _rate("OTS_LOOKUP_RATE_PER_IP", "60/m")
 OTP_SEND_RATE = _rate("OTS_OTP_SEND_RATE_PER_IP", "20/h")
 OTP_CHECK_RATE = _rate("OTS_OTP_CHECK_RATE_PER_IP", "30/h")
+
+
+def _lookup_url(case: TheftCase) -> str:
+    """The lookup showing ``case``: what it may do next and its office."""
+    return f"{reverse('consumers:lookup')}?{urlencode({'case_number': case.case_number})}"
 
 
 def _language() -> str:
@@ -118,7 +124,7 @@ def otp_start(request):
     view = outlook(case, on=today_ist())
     if not view.can_register:
         messages.error(request, view.message)
-        return redirect(f"{reverse('consumers:lookup')}?case_number={case.case_number}")
+        return redirect(_lookup_url(case))
     data = journey.start_flow(request.session, case_id=case.pk, scheme_id=view.scheme.pk)
     mobile = case.consumer.mobile
     if not mobile:
@@ -168,20 +174,17 @@ def otp_verify(request):
     if not data.get("challenge_id"):
         return redirect("consumers:otp_mobile")
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            otp.verify_otp(challenge_id=data["challenge_id"], code=form.cleaned_data["code"],
-                           purpose=OtpPurpose.REGISTER, subject=case.case_number)
-        except otp.OtpError as err:
-            form.add_error("code", err.message)
-        else:
-            data["verified"] = True
-            journey.save_flow(request.session, data)
-            request.session.cycle_key()
-            return redirect("consumers:register", step="case")
+    if request.method == "POST" and form.verified(
+            challenge_id=data["challenge_id"], purpose=OtpPurpose.REGISTER,
+            subject=case.case_number):
+        data["verified"] = True
+        journey.save_flow(request.session, data)
+        request.session.cycle_key()
+        return redirect("consumers:register", step="case")
     return render(request, "consumers/otp_verify.html", {
         "form": form, "case": case, "mobile": mask_digits(data.get("mobile", "")),
         "sms_problem": otp.delivery_problem(data.get("challenge_id")),
+        "identity_check_required": data.get("identity_check_required", False),
     })
 
 
@@ -224,7 +227,7 @@ def register(request, step: str):
         if existing and journey.may_see(request.session, existing.registration_number):
             return redirect("consumers:registration", existing.registration_number)
         messages.error(request, view.message)
-        return redirect("consumers:lookup")
+        return redirect(_lookup_url(case))  # the case again, with its office
     if step == "case":
         if request.method == "POST":
             return redirect("consumers:register", step="details")
@@ -281,16 +284,18 @@ def _confirm_step(request, data, case, scheme, view, context):
                 )
         except RegistrationError as err:
             messages.error(request, err.message)
-            return redirect("consumers:lookup")
+            return redirect(_lookup_url(case))
         journey.end_flow(request.session)
         journey.allow_registration(request.session, registration.registration_number)
         messages.success(request, _("Your registration number is %(number)s. Pay the "
                                     "registration fee within 48 hours.")
                          % {"number": registration.registration_number})
         return redirect("consumers:registration", registration.registration_number)
+    details = data.get("details", {})
     return render(request, "consumers/register_confirm.html", {
-        **context, "details": data.get("details", {}), "quote": view.quote,
-        "scheme": scheme,
+        **context, "details": details, "quote": view.quote, "scheme": scheme,
+        # The choice's label in the person's language, never the stored code.
+        "id_proof_label": dict(IdProofType.choices).get(details.get("id_proof_type"), ""),
     })
 
 
@@ -313,7 +318,7 @@ def registration(request, registration_number: str):
         return redirect(f"{reverse('consumers:status')}?registration_number="
                         f"{registration_number}")
     reg = get_object_or_404(
-        Registration.objects.select_related("case", "scheme", "sub_division"),
+        Registration.objects.select_related("case", "scheme", "sub_division__parent"),
         registration_number=registration_number,
     )
     payments = list(reg.payments.filter(status=PaymentStatus.SUCCESS).order_by("paid_at"))
@@ -367,13 +372,15 @@ def status(request):
     form = StatusForm(request.POST or None,
                       initial={"registration_number": request.GET.get("registration_number")
                                or request.GET.get("registration")})
+    not_found = False
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["registration_number"]
         reg = Registration.objects.filter(registration_number=number).first()
         if reg is None:
+            not_found = True
             form.add_error("registration_number", _(
-                "No registration has this number. Check the SMS you received, or ask "
-                "your SDO office."))
+                "No registration has this number. Check the SMS you received, or find "
+                "your registration by your case number."))
         else:
             try:
                 sent = otp.send_otp(mobile=reg.mobile, purpose=OtpPurpose.STATUS,
@@ -388,6 +395,7 @@ def status(request):
                 return redirect("consumers:status_verify")
     return render(request, "consumers/status.html", {
         "form": form, "report_missing_url": _payments_url("report_missing"),
+        "not_found": not_found,
     })
 
 
@@ -398,17 +406,13 @@ def status_verify(request):
     if not pending.get("challenge_id"):
         return redirect("consumers:status")
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            otp.verify_otp(challenge_id=pending["challenge_id"], code=form.cleaned_data["code"],
-                           purpose=OtpPurpose.STATUS, subject=pending["number"])
-        except otp.OtpError as err:
-            form.add_error("code", err.message)
-        else:
-            request.session.pop(journey.STATUS, None)
-            request.session.cycle_key()
-            journey.allow_registration(request.session, pending["number"])
-            return redirect("consumers:registration", pending["number"])
+    if request.method == "POST" and form.verified(
+            challenge_id=pending["challenge_id"], purpose=OtpPurpose.STATUS,
+            subject=pending["number"]):
+        request.session.pop(journey.STATUS, None)
+        request.session.cycle_key()
+        journey.allow_registration(request.session, pending["number"])
+        return redirect("consumers:registration", pending["number"])
     return render(request, "consumers/otp_verify.html", {
         "form": form, "status_check": True, "number": pending["number"],
         "sms_problem": otp.delivery_problem(pending.get("challenge_id")),

@@ -13,6 +13,8 @@ class OtpPurpose(models.TextChoices):
     REGISTER = "register", _("Registration")
     STATUS = "status", _("Status")
     ASSISTED = "assisted", _("Assisted registration consent")
+    RECOVER = "recover", _("Find a registration by case number")
+    MOBILE_CHANGE = "mobile_change", _("Change of mobile")
 
 
 class SmsStatus(models.TextChoices):

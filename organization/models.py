@@ -39,6 +39,18 @@ class OrgUnit(models.Model):
     )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    # The office people are sent to (sub-divisions and divisions): shown on
+    # every dead end of the consumer journey, in both languages (issue 16).
+    address_hi = models.CharField(_("office address (Hindi)"), max_length=300, blank=True,
+                                  db_default="", default="")
+    address_en = models.CharField(_("office address (English)"), max_length=300, blank=True,
+                                  db_default="", default="")
+    phone = models.CharField(_("office phone"), max_length=40, blank=True, db_default="",
+                             default="")
+    hours_hi = models.CharField(_("office hours (Hindi)"), max_length=200, blank=True,
+                                db_default="", default="")
+    hours_en = models.CharField(_("office hours (English)"), max_length=200, blank=True,
+                                db_default="", default="")
 
     class Meta:
         ordering = ["path"]
@@ -59,6 +71,19 @@ class OrgUnit(models.Model):
         """Return the name in the active language (Hindi first)."""
         return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
 
+    @property
+    def address(self) -> str:
+        """Return the office address in the active language (the other if blank)."""
+        return _in_language(self.address_hi, self.address_en)
+
+    @property
+    def hours(self) -> str:
+        return _in_language(self.hours_hi, self.hours_en)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.address_hi or self.address_en or self.phone)
+
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
         return f"{prefix}{self.code}/"
@@ -68,6 +93,12 @@ class OrgUnit(models.Model):
         codes = self.path.strip("/").split("/")[:-1]
         by_code = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
         return [by_code[c] for c in codes if c in by_code]
+
+
+def _in_language(hindi: str, english: str) -> str:
+    if (get_language() or "hi").startswith("en"):
+        return english or hindi
+    return hindi or english
 
 
 class Role(models.TextChoices):

@@ -14,6 +14,9 @@ from organization.models import KIND_DEPTH, OrgUnit, StaffProfile, UnitKind
 from organization.roles import ROLE_PERMISSIONS, group_name
 
 TREE_COLUMNS = ("kind", "code", "parent_code", "name_en", "name_hi")
+# Optional: the office's contacts (sub-divisions and divisions). A column
+# absent from the file leaves the stored value (edited in the admin) alone.
+CONTACT_COLUMNS = ("address_hi", "address_en", "phone", "hours_hi", "hours_en")
 # Parent kind each kind must hang from.
 PARENT_KIND = {
     UnitKind.ZONE: UnitKind.DISCOM,
@@ -33,7 +36,8 @@ def read_tree_file(path: Path) -> list[dict[str, str]]:
         missing = [c for c in TREE_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise OrgTreeError(f"missing columns: {', '.join(missing)}")
-        return [{k: (row.get(k) or "").strip() for k in TREE_COLUMNS} for row in reader]
+        columns = TREE_COLUMNS + tuple(c for c in CONTACT_COLUMNS if c in reader.fieldnames)
+        return [{k: (row.get(k) or "").strip() for k in columns} for row in reader]
 
 
 @transaction.atomic
@@ -67,11 +71,14 @@ def load_org_tree(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
             elif kind != UnitKind.DISCOM:
                 raise OrgTreeError(f"{code}: only a discom has no parent")
             unit = known.get(code) or OrgUnit(code=code)
-            before = (unit.pk, unit.kind, unit.parent_id, unit.name_en, unit.name_hi)
+            before = _unit_state(unit)
             unit.kind, unit.parent = kind, parent
             unit.name_en, unit.name_hi = row["name_en"], row["name_hi"]
+            for column in CONTACT_COLUMNS:
+                if column in row:
+                    setattr(unit, column, row[column])
             unit.path, unit.depth = unit.compute_path(), KIND_DEPTH[UnitKind(kind)]
-            after = (unit.pk, unit.kind, unit.parent_id, unit.name_en, unit.name_hi)
+            after = _unit_state(unit)
             if before[0] is None:
                 unit.save()
                 counts["created"] += 1
@@ -87,6 +94,11 @@ def load_org_tree(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
         if not progressed:
             raise OrgTreeError(f"cycle or missing parent among: {', '.join(sorted(pending))}")
     return counts
+
+
+def _unit_state(unit: OrgUnit) -> tuple:
+    return (unit.pk, unit.kind, unit.parent_id, unit.name_en, unit.name_hi,
+            *(getattr(unit, c) for c in CONTACT_COLUMNS))
 
 
 def _repath_below(unit: OrgUnit) -> None:

@@ -45,8 +45,18 @@ def scheme_cards(today: dt.date) -> list[dict]:
     """Return each active scheme with its phases and where ``today`` falls (home page)."""
     from ots_scheme import catalogue
 
-    return [{**_where_today(entry.scheme, entry.phases, today), "phases": entry.phases}
-            for entry in catalogue.active()]
+    return open_first([{**_where_today(entry.scheme, entry.phases, today),
+                        "phases": entry.phases} for entry in catalogue.active()])
+
+
+def open_first(rows: list[dict]) -> list[dict]:
+    """Order scheme rows as a person needs them: the scheme open today first,
+    then one to come, then closed ones; real before demo within each."""
+    def rank(row: dict):
+        state = 0 if row["current"] else 1 if row["upcoming"] else 2
+        return (state, row["scheme"].is_demo, row["scheme"].code)
+
+    return sorted(rows, key=rank)
 
 
 def _where_today(scheme: Scheme, phases, today: dt.date) -> dict:
@@ -67,16 +77,15 @@ def _where_today(scheme: Scheme, phases, today: dt.date) -> dict:
 def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[dict]:
     """Return each active scheme's phases side by side, quoted for ``amounts``.
 
-    Real schemes come first: when OTS-THEFT-23's dates are past a consumer
-    still needs its figures; the demo scheme follows, marked. ``current`` and
+    The scheme open today comes first (:func:`open_first`); a closed one
+    follows, its figures still shown for reference. ``current`` and
     ``days_left`` come from whichever phase is open today.
     """
     from ots_scheme import catalogue
     from ots_scheme.settlement import quote_in_phase
 
     rows = []
-    entries = sorted(catalogue.active(), key=lambda e: (e.scheme.is_demo, e.scheme.code))
-    for entry in entries:
+    for entry in catalogue.active():
         rules, phases = entry.rules, entry.phases
         row = _where_today(entry.scheme, phases, today)
         current = row["current"]
@@ -93,4 +102,4 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
                 }
             )
         rows.append({**row, "phases": cells})
-    return rows
+    return open_first(rows)

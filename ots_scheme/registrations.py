@@ -31,27 +31,15 @@ from ots_scheme.models import (
     RegistrationStatus,
     Scheme,
 )
+from redportal.mobile import normalise_mobile
 from redportal.money import format_inr, today_ist
 from theft_cases.models import CaseStatus, TheftCase
 
 logger = logging.getLogger(__name__)
 UNPAID_VALID_FOR = dt.timedelta(hours=48)
-MOBILE_RE = re.compile(r"^[6-9]\d{9}$")
 
 __all__ = ["RegistrationError", "create_registration", "check_case_can_register",
            "expire_unpaid_registrations", "needing_attention"]
-
-
-def normalise_mobile(value: str) -> str:
-    """Return a 10-digit mobile without +91 / 91 / 0, or "" when it is not one."""
-    digits = re.sub(r"[\s-]", "", value or "")
-    if digits.startswith("+91"):
-        digits = digits[3:]
-    elif len(digits) == 12 and digits.startswith("91"):
-        digits = digits[2:]
-    elif len(digits) == 11 and digits.startswith("0"):
-        digits = digits[1:]
-    return digits if MOBILE_RE.match(digits) else ""
 
 
 def registration_number_for(registration: Registration) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consumers.forms import DetailsForm, OtpForm
+from consumers.forms import DetailsForm, MobileField, OtpForm
 from consumers.uploads import check_document
 from organization.scoping import sub_divisions_visible_to
 from ots_scheme.models import RegistrationStatus
-from ots_scheme.registrations import normalise_mobile
 
 
 class RegistrationFilterForm(forms.Form):
@@ -62,9 +61,8 @@ class AssistedForm(DetailsForm):
     """The consumer's details form, filled by an officer for a walk-in person."""
 
     case_number = forms.CharField(label=_("Case number"), max_length=40)
-    mobile = forms.CharField(
-        label=_("The person's mobile (an OTP is sent to it for consent)"), max_length=14,
-        required=False,
+    mobile = MobileField(
+        label=_("The person's mobile (an OTP is sent to it for consent)"), required=False,
     )
     consent_document = forms.FileField(
         label=_("Signed declaration of consent (when the person has no mobile)"),
@@ -76,13 +74,6 @@ class AssistedForm(DetailsForm):
         kwargs.setdefault("has_document", True)  # the officer sees the ID in person
         super().__init__(*args, **kwargs)
         self.fields["id_document"].help_text = ""
-
-    def clean_mobile(self):
-        value = self.cleaned_data["mobile"].strip()
-        if value and not normalise_mobile(value):
-            raise forms.ValidationError(
-                _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9."))
-        return normalise_mobile(value)
 
     def clean_consent_document(self):
         upload = self.cleaned_data.get("consent_document")

@@ -229,14 +229,10 @@ def assisted_consent(request):
     if not state.get("challenge_id"):
         return redirect("registrations:assisted")
     form = ConsentOtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            otp.verify_otp(challenge_id=state["challenge_id"], code=form.cleaned_data["code"],
-                           purpose=OtpPurpose.ASSISTED, subject=state["case_number"])
-        except otp.OtpError as err:
-            form.add_error("code", err.message)
-        else:
-            return _create(request, state)
+    if request.method == "POST" and form.verified(
+            challenge_id=state["challenge_id"], purpose=OtpPurpose.ASSISTED,
+            subject=state["case_number"]):
+        return _create(request, state)
     return render(request, "ots_scheme/staff/assisted_consent.html",
                   {"form": form, "case_number": state.get("case_number"),
                    "last4": state.get("mobile", "")[-4:]})

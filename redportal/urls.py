@@ -10,6 +10,7 @@ from redportal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("staff/", views.staff_home, name="staff_home"),
     # Login and logout only: no e-mail is configured, so no password-reset
     # pages (IT support resets staff passwords in the admin).
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("theft_cases.urls")),
     path("", include("theft_cases.action_urls")),
     path("", include("ots_scheme.staff_urls")),
+    path("", include("consumers.staff_urls")),
     path("", include("dashboard.urls")),
     # SMS delivery reports and the staff page of undelivered SMS.
     path("", include("messaging.urls")),

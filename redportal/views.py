@@ -1,6 +1,7 @@
 """Pages that belong to no single app: home, health, staff landing page."""
 
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,4 +46,27 @@ def staff_home(request):
     from payments.queries import missing_reports
 
     context["open_missing_reports"] = missing_reports(request.user).count()
+    from consumers.queries import pending_mobile_changes
+
+    context["pending_mobile_changes"] = pending_mobile_changes(request.user).count()
     return render(request, "staff_home.html", context)
+
+
+@require_GET
+def favicon(request):
+    """Serve the icon at ``/favicon.ico``, where browsers ask for it on every page."""
+    path = finders.find("img/favicon.ico")
+    if not path:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def csrf_failure(request, reason: str = ""):
+    """The CSRF refusal (settings.CSRF_FAILURE_VIEW) in the person's language.
+
+    Django's own page is English and speaks of cookies to developers; a
+    person needs only to go back, reload and try again.
+    """
+    return render(request, "403_csrf.html", status=403)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from organization.models import UnitKind
 from organization.scoping import sub_divisions_visible_to, units_visible_to
 from redportal.forms import AmountField
+from redportal.mobile import normalise_mobile
 from theft_cases.models import CaseStatus, Category, TheftCase, TheftType
-from theft_cases.rows import normalise_mobile
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -71,10 +71,9 @@ class CaseFilter(django_filters.FilterSet):
         digits = term.replace(" ", "")
         if digits.lstrip("+").isdigit():
             match |= Q(consumer__account_number=digits)
-            try:
-                match |= Q(consumer__mobile=normalise_mobile(digits))
-            except ValueError:
-                pass
+            mobile = normalise_mobile(digits)
+            if mobile:
+                match |= Q(consumer__mobile=mobile)
         else:
             # Names are stored as written (Devanagari or Latin); match either.
             match |= Q(consumer__name__icontains=term)

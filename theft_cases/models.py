@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -117,7 +118,8 @@ class ImportStatus(models.TextChoices):
     VALIDATING = "validating", _("Validating")
     PREVIEWED = "previewed", _("Ready to apply")
     APPLYING = "applying", _("Applying")
-    APPLIED = "applied", _("Applied")
+    # "Applied" also names a registration funnel step ("applied for"): its own context.
+    APPLIED = "applied", pgettext_lazy("import status", "Applied")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -62,12 +62,19 @@ def _row(pdf: FPDF, label: str, value: str) -> None:
     pdf.cell(0, 7, value, border=1, new_x="LMARGIN", new_y="NEXT")
 
 
+def _bare(name: str, kind: str) -> str:
+    """Drop the unit's kind from the end of its name ("अमीनाबाद प्रथम उपखण्ड" →
+    "अमीनाबाद प्रथम"): the notice says the kind once, before the name."""
+    name = name.strip()
+    return name[: -len(kind)].rstrip() if name.endswith(kind) else name
+
+
 def _office(case: TheftCase) -> str:
     unit = case.sub_division
     division = unit.parent
-    text = f"उपखण्ड अधिकारी, विद्युत वितरण उपखण्ड {unit.name_hi}"
+    text = f"उपखण्ड अधिकारी, विद्युत वितरण उपखण्ड {_bare(unit.name_hi, 'उपखण्ड')}"
     if division is not None:
-        text += f", विद्युत वितरण खण्ड {division.name_hi}"
+        text += f", विद्युत वितरण खण्ड {_bare(division.name_hi, 'खण्ड')}"
     return text
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from organization.scoping import visible_to
 from theft_cases.models import ActionItem, CaseImport, TheftCase
@@ -67,6 +69,22 @@ class HistoryEntry:
     changes: list[tuple[str, object, object]]
 
 
+# simple_history's own words for a record's kind have no Hindi: say them here.
+HISTORY_KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+# Change reasons the services write in English (kept so in the database),
+# shown in the reader's language.
+HISTORY_REASONS = (
+    gettext_noop("settlement frozen at fee payment"),
+    gettext_noop("quote recomputed"),
+    gettext_noop("expired unpaid after 48 h"),
+)
+
+
+def history_reason(reason: str) -> str:
+    """Return a stored change reason in the active language when it is a known one."""
+    return gettext(reason) if reason in HISTORY_REASONS else reason
+
+
 def _entries(history: QuerySet, what: str) -> list[HistoryEntry]:
     records = list(history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
@@ -80,7 +98,8 @@ def _entries(history: QuerySet, what: str) -> list[HistoryEntry]:
                 changes.append((str(field.verbose_name), change.old, change.new))
         entries.append(HistoryEntry(
             what=what, when=record.history_date, who=record.history_user,
-            kind=record.get_history_type_display(), reason=record.history_change_reason or "",
+            kind=str(HISTORY_KINDS.get(record.history_type, record.get_history_type_display())),
+            reason=history_reason(record.history_change_reason or ""),
             changes=changes,
         ))
         previous = record

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.dates import one_month_before
 from core.money import AmountError, amount_from_cell
+from redportal.mobile import normalise_mobile
 
 COLUMNS: tuple[str, ...] = (
     "case_number",
@@ -91,7 +92,6 @@ _DATE_PATTERNS = (
 )
 # Spreadsheets often add a midnight time to a date typed as text.
 _TRAILING_MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
-_MOBILE_SEPARATORS = re.compile(r"[\s\-()]")
 
 
 class NegativeValue(ValueError):
@@ -167,23 +167,6 @@ def parse_date(value: object) -> dt.date:
             a, b, c = (int(g) for g in match.groups())
             return dt.date(c, b, a) if order == "dmy" else dt.date(a, b, c)
     raise ValueError("not a date")
-
-
-def normalise_mobile(value: object) -> str:
-    """Return the 10-digit mobile, dropping a leading +91, 91 or 0.
-
-    Raises ``ValueError`` unless the result is 10 digits starting 6–9.
-    """
-    text = _MOBILE_SEPARATORS.sub("", cell_text(value))
-    if text.startswith("+91"):
-        text = text[3:]
-    elif len(text) == 12 and text.startswith("91"):
-        text = text[2:]
-    elif len(text) == 11 and text.startswith("0"):
-        text = text[1:]
-    if len(text) != 10 or not text.isdigit() or text[0] not in "6789":
-        raise ValueError("bad mobile")
-    return text
 
 
 def normalise_category(value: object) -> str:
@@ -265,9 +248,8 @@ def parse_row(raw: Mapping[str, object], *, today: dt.date) -> CaseRow | list[Ro
 
     mobile = ""
     if text["mobile"]:
-        try:
-            mobile = normalise_mobile(raw.get("mobile"))
-        except ValueError:
+        mobile = normalise_mobile(raw.get("mobile"))
+        if not mobile:
             errors.append(RowError("mobile", "bad_mobile"))
 
     category = ""

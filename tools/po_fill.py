@@ -1,7 +1,9 @@
 """Fill Hindi translations into a .po file and compile it (developer tool).
 
 Usage: python tools/po_fill.py PO_FILE TRANSLATIONS.json [MORE.json ...]
-Each JSON maps each English msgid to its Hindi text. Entries already
+Each JSON maps each English msgid to its Hindi text; a msgid used with a
+context (``pgettext``) is keyed ``"context\u0004msgid"`` (gettext's own
+separator) and wins over the bare msgid. Entries already
 translated are kept unless the JSON gives a new text; fuzzy flags are
 cleared for filled entries. Writes the .po and the compiled .mo beside it,
 so a fresh machine shows Hindi without gettext tools.
@@ -21,11 +23,14 @@ def main(po_path: str, *json_paths: str) -> None:
     catalog = polib.pofile(po_path)
     missing = []
     for entry in catalog:
-        if entry.msgid in texts:
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key not in texts:
+            key = entry.msgid
+        if key in texts:
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: texts[entry.msgid], 1: texts[entry.msgid]}
+                entry.msgstr_plural = {0: texts[key], 1: texts[key]}
             else:
-                entry.msgstr = texts[entry.msgid]
+                entry.msgstr = texts[key]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         elif not entry.translated():

@@ -62,14 +62,13 @@ def test_lookup_by_account_number(client, org_tree, demo):
     assert case.case_number in page.content.decode()
 
 
-def test_lookup_not_found_tells_to_ask_sdo_in_hindi_and_english(client, org_tree, demo):
+def test_lookup_not_found_points_to_the_offices_in_hindi_and_english(client, org_tree, demo):
     page = client.get(reverse("consumers:lookup"), {"case_number": "NOPE"})
-    assert "SDO" in page.content.decode() or "उपखंड" in page.content.decode()
-    page = client.get(reverse("consumers:lookup"), {"case_number": "NOPE"},
-                      HTTP_ACCEPT_LANGUAGE="en")
+    assert "उपखण्ड कार्यालय" in page.content.decode()
+    assert reverse("consumers:offices") in page.content.decode()
     client.cookies["django_language"] = "en"
     page = client.get(reverse("consumers:lookup"), {"case_number": "NOPE"})
-    assert "ask your SDO office to feed your case" in page.content.decode()
+    assert "ask your sub-division office to feed your case" in page.content.decode()
 
 
 def test_lookup_says_not_eligible_and_settled(client, org_tree, demo):

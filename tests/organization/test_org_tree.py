@@ -60,3 +60,39 @@ def test_renamed_unit_updates(tmp_path):
     code, out = run("load_org_tree", str(changed))
     assert code == 0 and out["updated"] == 1
     assert OrgUnit.objects.get(code="aminabad").name_en == "Aminabad Khand"
+
+
+@pytest.mark.django_db
+def test_office_contacts_load_and_a_file_without_them_keeps_admin_edits(tmp_path, client):
+    run("load_org_tree", str(TREE))
+    office = OrgUnit.objects.get(code="aminabad-1")
+    assert office.phone.startswith("0522-") and office.address_hi and office.hours_en
+    office.phone = "0522-2999999"  # corrected in the admin
+    office.save()
+    bare = tmp_path / "bare.csv"
+    lines = TREE.read_text(encoding="utf-8").splitlines()
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["kind", "code", "parent_code", "name_en",
+                                             "name_hi"], extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    bare.write_text(out.getvalue(), encoding="utf-8")
+    code, result = run("load_org_tree", str(bare))
+    assert code == 0 and result["updated"] == 0
+    assert OrgUnit.objects.get(code="aminabad-1").phone == "0522-2999999"
+    code, result = run("load_org_tree", str(TREE))  # the file's contacts win again
+    assert result["updated"] == 1
+
+
+@pytest.mark.django_db
+def test_office_contacts_are_editable_in_the_admin(admin_client):
+    run("load_org_tree", str(TREE))
+    office = OrgUnit.objects.get(code="aminabad-1")
+    page = admin_client.get(f"/admin/organization/orgunit/{office.pk}/change/")
+    text = page.content.decode()
+    for field in ("address_hi", "address_en", "phone", "hours_hi", "hours_en"):
+        assert f'name="{field}"' in text

@@ -31,7 +31,8 @@ def test_design_sample_in_every_phase_with_indian_grouping(client, schemes):
     html = client.get(
         "/ots/calculator/", {"assessment": "1,23,456", "compounding_fee": "4000"}
     ).content.decode()
-    # OTS-THEFT-23 first (real), then the demo scheme, three phases each.
+    # The open scheme (the demo one; OTS-THEFT-23's dates are past) first, then
+    # the closed one: the same rules, three phases each.
     assert figures(html, "total_payable") == ["₹65,728.00", "₹71,901.00", "₹78,074.00"] * 2
     assert figures(html, "waiver")[:3] == ["₹61,728.00", "₹55,555.00", "₹49,382.00"]
     assert figures(html, "registration_fee")[:3] == ["₹12,346.00"] * 3
@@ -43,8 +44,8 @@ def test_design_sample_in_every_phase_with_indian_grouping(client, schemes):
 def test_current_phase_of_the_open_scheme_is_highlighted_with_days_left(client, schemes):
     client = english(client)
     html = client.get("/ots/calculator/", {"assessment": "1000"}).content.decode()
-    demo = html[html.index('data-scheme="DEMO-OTS-THEFT"'):]
-    real = html[html.index('data-scheme="OTS-THEFT-23"'):html.index('data-scheme="DEMO-OTS-THEFT"')]
+    demo = html[html.index('data-scheme="DEMO-OTS-THEFT"'):html.index('data-scheme="OTS-THEFT-23"')]
+    real = html[html.index('data-scheme="OTS-THEFT-23"'):]
     assert "Phase 1 is open: 34 day(s) left" in demo
     assert demo.count("phase-current") == 1
     assert "phase-current" not in real
@@ -112,3 +113,10 @@ def test_home_page_carries_the_calculator(client, schemes):
 def test_calculator_page_has_no_inline_script(client, schemes):
     html = client.get("/ots/calculator/", {"assessment": "1000"}).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+
+
+def test_the_open_scheme_comes_first_on_the_calculator_and_the_home_page(client, schemes):
+    for url in ("/ots/calculator/?assessment=1000", "/"):
+        html = client.get(url).content.decode()
+        assert html.index('data-scheme="DEMO-OTS-THEFT"') < html.index(
+            'data-scheme="OTS-THEFT-23"'), url

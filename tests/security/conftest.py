@@ -46,9 +46,14 @@ def foreign_objects(users, schemes, org_tree):
 
     report = MissingPaymentReport.objects.create(
         registration=registration, sub_division=aminabad, bank_reference="SEC-REF-1")
+    from consumers.models import MobileChangeRequest
+
+    change = MobileChangeRequest.objects.create(
+        case=case, new_mobile="9812345678", id_proof_type="aadhaar", id_proof_last4="4321",
+        document=ContentFile(b"%PDF-1.4\n", name="id.pdf"))
     ids = sorted(
         {case.pk, other_case.pk, registration.pk, item.pk, payment.pk, case_import.pk,
-         report.pk}
+         report.pk, change.pk}
     )
     return {
         "case_number": [case.case_number],

@@ -70,3 +70,11 @@ def test_notice_and_batch_views_are_scoped(flagged, as_user, org_tree):
         f"/staff/actions/notices.pdf?sub_division={org_tree['victoria'].pk}"
     ).status_code == 404
     assert client.get("/staff/actions/notices.pdf?sub_division=x").status_code == 404
+
+
+def test_the_notice_names_the_office_without_doubled_words(org_tree):
+    from tests.factories import TheftCaseFactory
+
+    office = notices._office(TheftCaseFactory(sub_division=org_tree["aminabad-1"]))
+    assert office == ("उपखण्ड अधिकारी, विद्युत वितरण उपखण्ड अमीनाबाद प्रथम, "
+                      "विद्युत वितरण खण्ड अमीनाबाद")

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from theft_cases.rows import CaseRow, RowError, normalise_mobile, parse_date, parse_row
+from redportal.mobile import normalise_mobile
+from theft_cases.rows import CaseRow, RowError, parse_date, parse_row
 
 TODAY = dt.date(2026, 3, 31)
 
