@@ -77,7 +77,8 @@ class MobileChangeRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One open request per case: a second waits for the first decision.
-            models.UniqueConstraint(fields=["case"], condition=models.Q(status="pending"),
+            models.UniqueConstraint(fields=["case"],
+                                    condition=models.Q(status=MobileChangeStatus.PENDING),
                                     name="one_pending_mobile_change_per_case"),
         ]
 

@@ -33,6 +33,7 @@ OWNERS = {
     "ImportStatus": {"theft_cases/services.py", "theft_cases/importing.py"},
     "SmsStatus": {"consumers/sms.py", "messaging/services.py", "messaging/sms.py"},
     "SandboxStatus": {"payments/gateways/sandbox.py"},
+    "MobileChangeStatus": {"consumers/mobile_change.py"},
 }
 MUST_HAVE_ONE_OWNER = ("RegistrationStatus", "CaseStatus", "PaymentStatus")
 ANY_OWNER = set().union(*OWNERS.values())
