@@ -66,9 +66,21 @@ class HeldApplyForm(forms.Form):
 class RefundForm(forms.Form):
     payment = forms.ChoiceField(label=_("Payment refunded"))
     amount = AmountField(label=_("Amount refunded (₹)"), positive=True)
-    reference = forms.CharField(label=_("Bank's refund reference"), max_length=64)
+    through_bank = forms.BooleanField(
+        label=_("Send the refund through the payment gateway"), required=False,
+        help_text=_("For an online payment: the gateway refunds it and gives the reference."),
+    )
+    reference = forms.CharField(label=_("Bank's refund reference"), max_length=64,
+                                required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("through_bank") and not (data.get("reference") or "").strip():
+            self.add_error("reference", _("Enter the bank's refund reference, or send the "
+                                          "refund through the payment gateway."))
+        return data
 
     def __init__(self, *args, payments=(), **kwargs):
         super().__init__(*args, **kwargs)

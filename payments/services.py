@@ -406,6 +406,45 @@ def retry_credit(*, payment_id: int) -> bool:
     return payment.ledger_entries.filter(kind=LedgerKind.CREDIT).exists()
 
 
+def refund_through_gateway(*, registration: Registration, payment: Payment, amount: Decimal,
+                           officer, note: str = "") -> LedgerEntry:
+    """Send a refund of held money through the gateway's refund API, then record it.
+
+    The bank is asked first, outside any transaction (a slow bank must not
+    hold a row lock); its refund id becomes the ledger entry's reference. An
+    idempotency key per (payment, refunds so far) makes a retry after a lost
+    answer refund once. When the bank refuses or cannot be reached nothing
+    is recorded and the officer is told.
+    """
+    from payments.gateways import GatewayError
+
+    if payment.mode != PaymentMode.ONLINE or payment.status != PaymentStatus.SUCCESS:
+        raise PaymentError(_("Only a successful online payment can be refunded through "
+                             "the bank; record the refund's reference instead."))
+    gateway = get_gateway()
+    if payment.gateway != gateway.name:
+        raise PaymentError(_("This payment was made through another bank; record the "
+                             "refund's reference instead."))
+    if not registration.held_reason:
+        raise PaymentError(_("Only money held for staff can be refunded."))
+    done = payment.ledger_entries.filter(kind=LedgerKind.REFUND).count()
+    try:
+        notice = gateway.refund(
+            payment=payment, amount=amount,
+            notes={"registration": registration.registration_number,
+                   "officer": officer.get_username(), "note": (note or "")[:200]},
+            idempotency_key=f"{payment.order_id}-R{done + 1}",
+        )
+    except (GatewayError, NotImplementedError) as exc:
+        logger.warning("refund of %s through %s failed: %s", payment.order_id, gateway.name, exc)
+        raise PaymentError(_("The bank could not make the refund now. Try again later, or "
+                             "refund at the bank and record its reference.")) from exc
+    if notice.status == "failed":
+        raise PaymentError(_("The bank refused the refund; nothing was recorded."))
+    return refund_record(registration=registration, payment=payment, amount=amount,
+                         reference=notice.refund_id, officer=officer, note=note)
+
+
 # The nightly money check --------------------------------------------------------
 
 def audit_run_record(*, result) -> LedgerAuditRun:

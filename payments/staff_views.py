@@ -138,10 +138,16 @@ def held_money(request, registration_number: str):
     if form.is_valid():
         payment = next(p for p in successful if str(p.pk) == form.cleaned_data["payment"])
         try:
-            services.refund_record(registration=registration, payment=payment,
-                                   amount=form.cleaned_data["amount"],
-                                   reference=form.cleaned_data["reference"],
-                                   officer=request.user, note=form.cleaned_data["note"])
+            if form.cleaned_data["through_bank"]:
+                services.refund_through_gateway(
+                    registration=registration, payment=payment,
+                    amount=form.cleaned_data["amount"], officer=request.user,
+                    note=form.cleaned_data["note"])
+            else:
+                services.refund_record(registration=registration, payment=payment,
+                                       amount=form.cleaned_data["amount"],
+                                       reference=form.cleaned_data["reference"],
+                                       officer=request.user, note=form.cleaned_data["note"])
         except services.PaymentError as err:
             form.add_error(None, str(err))
         else:

@@ -290,3 +290,35 @@ def test_system_check_wants_keys_and_a_separate_webhook_secret(settings, fake_ra
     assert [e.id for e in razorpay_settings()] == ["payments.E101", "payments.E101"]
     settings.PAYMENT_GATEWAY = "payments.gateways.sandbox.SandboxGateway"
     assert razorpay_settings() == []
+
+
+def test_staff_refund_of_held_money_goes_through_the_refunds_api(
+        consumer_client, registration, fake_razorpay, users, as_user):
+    from ots_scheme import lifecycle
+    from payments.models import LedgerEntry, LedgerKind
+
+    browser = consumer_client(registration.registration_number)
+    payment = fee_payment(registration)
+    _, fields = checkout(browser, payment)
+    lifecycle.registration_reject(registration=registration, officer=users["sdo_aminabad"],
+                                  reason="Not the owner")
+    # The person paid anyway: the money is credited and held for staff.
+    fake_razorpay.new_payment(fields["order_id"])
+    assert services.reconcile_payment(payment_id=payment.pk) == "credited"
+    registration.refresh_from_db()
+    assert registration.held_reason == "not_live" and registration.credited == payment.amount
+
+    url = reverse("payments:held_money", args=[registration.registration_number])
+    sdo = as_user("sdo_aminabad")
+    missing = sdo.post(url, {"action": "refund", "payment": str(payment.pk),
+                             "amount": "12,346.00", "reference": ""})
+    assert missing.status_code == 400 and not LedgerEntry.objects.filter(
+        kind=LedgerKind.REFUND).exists()
+    done = sdo.post(url, {"action": "refund", "payment": str(payment.pk),
+                          "amount": "12,346.00", "through_bank": "on", "note": "rejected"})
+    assert done.status_code == 302
+    entry = LedgerEntry.objects.get(kind=LedgerKind.REFUND)
+    sent = fake_razorpay.refunds[entry.reference]
+    assert sent["amount"] == 1234600 and entry.recorded_by == users["sdo_aminabad"]
+    registration.refresh_from_db()
+    assert registration.credited == Decimal("0.00") and registration.held_reason == ""
