@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.messaging.conftest import msg91  # noqa: F401 - a fixture
 from tests.razorpay_fake import fake_razorpay  # noqa: F401 - a fixture
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -21,13 +21,13 @@ from theft_cases.models import CaseStatus
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def register(page, live_server, case, mobile):
+def register(page, live_server, case, mobile, otp_for=latest_otp):
     page.goto(f"{live_server.url}/ots/lookup/")
     page.fill("input[name=case_number]", case.case_number)
     page.locator("main form[method=get] button").click()
     page.locator("main form[action='/ots/otp/start/'] button").click()
     page.wait_for_url(re.compile(r"/ots/otp/verify/"))
-    page.fill("input[name=code]", latest_otp(mobile))
+    page.fill("input[name=code]", otp_for(mobile))
     page.locator("main form button.btn-danger").first.click()
     page.wait_for_url(re.compile(r"/ots/register/case/"))
     page.locator("main form button.btn-danger").click()
@@ -71,11 +71,28 @@ def back_to_registration(page):
         page.wait_for_url(re.compile(r"/ots/registration/"))
 
 
-def test_journey_paid_through_razorpay(page, live_server, org_tree, schemes, fake_razorpay):
+def test_journey_paid_through_razorpay(page, live_server, org_tree, schemes, msg91,
+                                       fake_razorpay, settings):
+    # OTPs and every later SMS go through the MSG91 adapter to a fake MSG91,
+    # each with its DLT template id.
+    from messaging.registry import load
+
+    settings.SMS_DLT_TEMPLATE_IDS = {
+        **{t.name: f"11070000000{n:08d}" for n, t in enumerate(load(), 100)},
+        **settings.SMS_DLT_TEMPLATE_IDS,
+    }
     fake = fake_razorpay
     case = TheftCaseFactory(case_number="LKO/AMN/2023/0456",
                             consumer=ConsumerFactory(mobile="9812345679"))
-    register(page, live_server, case, "9812345679")
+    def otp_at_provider(mobile):
+        # The OTP as the person's phone got it: from the text MSG91 was given.
+        sent = [r["json"] for r in msg91.requests if r["json"]["sms"][0]["to"] == [f"91{mobile}"]]
+        return re.search(r"\b(\d{6})\b", sent[-1]["sms"][0]["message"]).group(1)
+
+    register(page, live_server, case, "9812345679", otp_for=otp_at_provider)
+    otp_sms = msg91.requests[0]["json"]
+    assert otp_sms["DLT_TE_ID"] == "1107000000000000001"  # ots_otp.hi
+    assert otp_sms["sms"][0]["to"] == ["919812345679"]
     registration = Registration.objects.get(case=case)
     number = registration.registration_number
 
@@ -120,3 +137,6 @@ def test_journey_paid_through_razorpay(page, live_server, org_tree, schemes, fak
     assert sorted(registration.payments.values_list("gateway", "status")) == [
         ("razorpay", "success"), ("razorpay", "success")]
     assert {p.gateway_reference for p in registration.payments.all()} <= set(fake.payments)
+    # Registration made, fee paid and settled SMS went through the adapter too.
+    texts = [r["json"]["sms"][0]["message"] for r in msg91.requests]
+    assert len(texts) >= 4 and any(number in t and "समाधान" in t for t in texts)
