@@ -13,7 +13,7 @@ from theft_cases.models import CaseStatus, Category, TheftCase, TheftType
 from theft_cases.rows import normalise_mobile
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseFilter(django_filters.FilterSet):
