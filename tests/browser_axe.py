@@ -6,11 +6,15 @@ Content-Security-Policy does not govern, so the portal's CSP stays as it is.
 
     from tests.browser_axe import assert_accessible
     assert_accessible(page)            # after each page.goto / navigation
+
+Set ``AXE_REPORT=/tmp/axe.jsonl`` to also write every finding (minor and
+moderate too) of every page checked, one JSON line per page.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 AXE_JS = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
@@ -39,6 +43,12 @@ def axe_violations(page, *, impacts=FAILING_IMPACTS) -> list[dict]:
 def assert_accessible(page, *, impacts=FAILING_IMPACTS) -> None:
     """Fail with axe's findings when the page has a serious or critical violation."""
     page.wait_for_load_state("load")
+    report = os.environ.get("AXE_REPORT")  # a file: every impact, for a person to read
+    if report:
+        every = axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
+        with open(report, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"url": page.url, "violations": every}, ensure_ascii=False)
+                      + "\n")
     found = axe_violations(page, impacts=impacts)
     assert not found, f"axe-core on {page.url}:\n{json.dumps(found, ensure_ascii=False, indent=1)}"
 
@@ -53,7 +63,7 @@ SMALL_TARGETS = """(minimum) => {
     if (!box.width || !box.height || getComputedStyle(el).visibility === "hidden") continue;
     if (el.closest(".visually-hidden, .visually-hidden-focusable")) continue;
     if (el.matches("input[type=file]") && el.closest(".input-group")) continue;
-    if (box.height < minimum || box.width < minimum) {
+    if (box.height < minimum - 0.5 || box.width < minimum - 0.5) {
       small.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim()
         .slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
     }
