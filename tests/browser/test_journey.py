@@ -15,6 +15,7 @@ from ots_scheme.models import Registration, RegistrationStatus
 from tests.browser_axe import check_page
 from tests.consumers.conftest import PDF
 from tests.factories import ConsumerFactory, TheftCaseFactory
+from tests.pdfs import pdf_text_and_qr
 from theft_cases.models import CaseStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,8 +48,9 @@ def pdf_text(page, selector):
 
 
 def test_notice_to_certificate_on_a_phone_in_hindi(page, live_server, org_tree, schemes):
-    case = TheftCaseFactory(case_number="LKO/AMN/2023/0123",
-                            consumer=ConsumerFactory(mobile="9812345678"))
+    case = TheftCaseFactory(case_number="LKO/AMN/2023/0123", fir_number="FIR 77/2023",
+                            police_station="नाका हिंडोला",
+                            consumer=ConsumerFactory(mobile="9812345678", name="मोहन लाल वर्मा"))
     page.goto(f"{live_server.url}/ots/lookup/")
     assert page.locator("html").get_attribute("lang") == "hi"
     check_page(page)
@@ -101,6 +103,20 @@ def test_notice_to_certificate_on_a_phone_in_hindi(page, live_server, org_tree, 
     assert page.get_attribute("#registration-status", "data-status") == "settled"
     text = pdf_text(page, "#certificate-link")
     assert number in text
+    href = page.get_attribute("#certificate-link", "href")
+    pdf = page.request.get(page.url.split("/ots/")[0] + href).body()
+    text, verify_url = pdf_text_and_qr(pdf)
+    assert "मोहन लाल वर्मा" in text and "FIR 77/2023" in text and "नाका हिंडोला" in text
+    # The QR code: anyone may check the certificate, without the session.
+    assert "/verify/" in verify_url
+    checker = page.context.browser.new_context(**{
+        "viewport": {"width": 390, "height": 844}, "locale": "hi-IN", "is_mobile": True})
+    public = checker.new_page()
+    public.goto(verify_url.replace("http://testserver", live_server.url))
+    assert public.get_attribute("#verify-result", "data-genuine") == "yes"
+    assert "म. ल. व." in public.inner_text("main")
+    check_page(public)
+    checker.close()
 
     registration.refresh_from_db()
     case.refresh_from_db()

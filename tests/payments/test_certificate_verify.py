@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
-import zxingcpp
 from django.urls import reverse
-from PIL import Image
-from pypdf import PdfReader
 
 from ots_scheme.models import RegistrationStatus
 from payments import services
 from payments.models import PaymentPurpose
 from payments.queries import amounts_due
 from tests.factories import ConsumerFactory, TheftCaseFactory
+from tests.pdfs import pdf_text_and_qr
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +22,7 @@ def pdf_parts(response) -> tuple[str, str]:
     """Return the PDF's text and the URL its QR code decodes to."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    images = [image for page in reader.pages for image in page.images]
-    assert len(images) == 1
-    picture = Image.open(io.BytesIO(images[0].data)).convert("L")
-    codes = zxingcpp.read_barcodes(picture)
-    assert len(codes) == 1 and codes[0].format == zxingcpp.BarcodeFormat.QRCode
-    return text, codes[0].text
+    return pdf_text_and_qr(response.content)
 
 
 def path_of(url: str) -> str:
