@@ -22,7 +22,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Bootstrap purged of the rules no template uses, for the public pages (issue 16).
-PURGE_SOURCES := $(shell find templates */templates static/js -name '*.html' -o -name '*.js' 2>/dev/null)
+PURGE_SOURCES := $(shell find templates */templates static/js -name '*.html' -o -name '*.js' 2>/dev/null) \
+	$(wildcard */*.py */templatetags/*.py)
 static/build/bootstrap.min.css: node_modules/.installed tools/purgecss.config.cjs $(PURGE_SOURCES)
 	mkdir -p static/build
 	node_modules/.bin/purgecss --config tools/purgecss.config.cjs

@@ -8,7 +8,9 @@ Each document carries a QR code to ``/verify/<code>/``, where anyone (a
 police station, a tehsil, a court clerk) can check that it is genuine. The
 code is the document's kind and registration id signed with the secret key
 (django.core.signing, HMAC-SHA256): it cannot be guessed from a registration
-or case number, and a changed character makes it "not found".
+or case number, and a changed character makes it "not found". The codes on
+paper outlive a change of ``DJANGO_SECRET_KEY`` only while the old key stays
+in ``SECRET_KEY_FALLBACKS``.
 """
 
 from __future__ import annotations

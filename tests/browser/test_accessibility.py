@@ -58,10 +58,16 @@ def test_public_pages_in_hindi_on_a_phone(page, live_server, settled):
     check_page(page)
 
 
-def test_public_pages_on_a_desktop(page, live_server):
-    page.set_viewport_size({"width": 1280, "height": 900})
+def test_public_pages_on_a_desktop_in_both_languages(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 900})  # the navbar laid out in full
     for path in ("/", "/ots/lookup/", "/accounts/login/"):
         visit(page, live_server.url + path)
+    page.context.add_cookies([{"name": "django_language", "value": "en",
+                               "url": live_server.url}])
+    for path in ("/", "/ots/lookup/", "/ots/calculator/", "/ots/status/", "/progress/",
+                 "/verify/not-a-code/"):
+        visit(page, live_server.url + path)
+        assert page.locator("html").get_attribute("lang") == "en"
 
 
 def test_staff_pages_in_hindi(page, live_server, client, users, settled, schemes):
