@@ -112,3 +112,15 @@ def test_a_refresh_recounts_only_the_sub_divisions_whose_cases_changed(counted, 
     assert after["aminabad-2"].counted_at > before["aminabad-2"]
     assert after["aminabad-1"].counted_at == before["aminabad-1"]
     assert after["victoria"].counted_at == before["victoria"]
+
+
+def test_the_beat_task_keeps_the_figures_under_a_minute_old(known, org_tree):
+    from dashboard import tasks
+    from redportal.schedules import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["refresh-feeding-coverage"]
+    assert entry["task"] == tasks.refresh_feeding_coverage.name
+    assert float(entry["schedule"]) <= 60
+    TheftCaseFactory(sub_division=org_tree["victoria"], detection_date=dt.date(2023, 11, 1))
+    tasks.refresh_feeding_coverage.delay()
+    assert FeedingSummary.objects.get(scheme=known, sub_division__code="victoria").fed == 3
