@@ -21,7 +21,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+# Bootstrap purged of the rules no template uses, for the public pages (issue 16).
+PURGE_SOURCES := $(shell find templates */templates static/js -name '*.html' -o -name '*.js' 2>/dev/null) \
+	$(wildcard */*.py */templatetags/*.py)
+static/build/bootstrap.min.css: node_modules/.installed tools/purgecss.config.cjs $(PURGE_SOURCES)
+	mkdir -p static/build
+	node_modules/.bin/purgecss --config tools/purgecss.config.cjs
+
+setup: $(VENV)/.installed node_modules/.installed static/build/bootstrap.min.css
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consumers import recovery_views, views
+from consumers import recovery_views, verify_views, views
 
 app_name = "consumers"
 
@@ -18,6 +18,7 @@ urlpatterns = [
          name="pay"),
     path("ots/status/", views.status, name="status"),
     path("ots/status/verify/", views.status_verify, name="status_verify"),
+    path("verify/<str:code>/", verify_views.verify, name="verify"),
 ]
 
 urlpatterns += [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from dashboard import queries
+from dashboard import feeding_queries, queries
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import units_visible_to
 from redportal.exports import csv_response, xlsx_response
@@ -100,6 +100,8 @@ def dashboard_context(*, user, scheme, unit: OrgUnit) -> dict:
         "quality": [{"label": label, "value": getattr(headline, name)}
                     for name, label in QUALITY],
         "charts": charts, "refresh": refresh,
+        "feeding": feeding_queries.feeding_coverage(user=user, scheme=scheme, unit=unit),
+        "feeding_refresh": feeding_queries.feeding_freshness(scheme),
         "refreshed_at": timezone.localtime(refresh.refreshed_at, IST) if refresh else None,
     }
 

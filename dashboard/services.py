@@ -7,14 +7,26 @@ never sees half a refresh.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dashboard import queries
-from dashboard.models import DailySummary, SummaryRefresh, UnitSummary
+from dashboard import feeding_queries, queries
+from dashboard.models import (
+    DailySummary,
+    FeedingRefresh,
+    FeedingSummary,
+    FeedingTarget,
+    SummaryRefresh,
+    UnitSummary,
+)
+from organization.models import OrgUnit
 from ots_scheme.models import Scheme
+from redportal.money import today_ist
+from theft_cases.models import TheftCase
 
 
 @transaction.atomic
@@ -42,6 +54,80 @@ def refresh_scheme_summary(*, scheme: Scheme) -> dict:
 
 
 def refresh_summary() -> list[dict]:
-    """Refresh the summary of every active scheme."""
-    return [refresh_scheme_summary(scheme=scheme)
+    """Refresh the summary (and recount the feeding figures) of every active scheme."""
+    results = []
+    for scheme in Scheme.objects.filter(is_active=True).order_by("code"):
+        results.append(refresh_scheme_summary(scheme=scheme))
+        refresh_feeding(scheme=scheme, full=True)
+    return results
+
+
+# Case changes are counted from a little before the last run's mark: a
+# transaction (an import chunk) that stamped ``updated_at`` before the mark
+# may commit after it. Recounting a few sub-divisions twice costs little.
+FEEDING_OVERLAP = dt.timedelta(minutes=10)
+
+
+@transaction.atomic
+def refresh_feeding(*, scheme: Scheme, full: bool = False) -> dict:
+    """Recount the cases fed in ``scheme``'s window, only where cases changed.
+
+    A case fed, corrected or imported stamps ``TheftCase.updated_at``; the
+    sub-divisions of the cases stamped since the last run (less
+    FEEDING_OVERLAP) are recounted and the rest are left alone. ``full``
+    recounts every sub-division (the 10-minute summary refresh does, which
+    also catches a case moved out of a sub-division).
+    """
+    now = timezone.now()
+    mark = FeedingRefresh.objects.select_for_update().filter(scheme=scheme).first()
+    if full or mark is None:
+        changed = None
+    else:
+        changed = set(
+            TheftCase.objects.filter(updated_at__gte=mark.counted_upto - FEEDING_OVERLAP)
+            .values_list("sub_division_id", flat=True).distinct()
+        )
+    counts = feeding_queries.live_fed_by_sub_division(scheme, sub_division_ids=changed)
+    stale = FeedingSummary.objects.filter(scheme=scheme)
+    if changed is not None:
+        stale = stale.filter(sub_division_id__in=changed)
+    stale.exclude(sub_division_id__in=counts).delete()
+    for sub_division_id, (fed, last_fed_at) in counts.items():
+        FeedingSummary.objects.update_or_create(
+            scheme=scheme, sub_division_id=sub_division_id,
+            defaults={"fed": fed, "last_fed_at": last_fed_at, "counted_at": now})
+    FeedingRefresh.objects.update_or_create(
+        scheme=scheme, defaults={"counted_upto": now, "sub_divisions": len(counts)})
+    return {"scheme": scheme.code, "recounted": len(counts),
+            "changed": None if changed is None else len(changed)}
+
+
+def refresh_feeding_all(*, full: bool = False) -> list[dict]:
+    """Refresh the feeding figures of every active scheme."""
+    return [refresh_feeding(scheme=scheme, full=full)
             for scheme in Scheme.objects.filter(is_active=True).order_by("code")]
+
+
+class FeedingTargetError(ValueError):
+    """A refused change to a division's feeding target (the message is for the officer)."""
+
+
+@transaction.atomic
+def feeding_target_set(*, scheme: Scheme, division: OrgUnit, cases_to_feed: int,
+                       counted_on: dt.date, user) -> FeedingTarget:
+    """Record the division's own count of cases to feed (audited in its history)."""
+    if not feeding_queries.may_enter_target(user, division):
+        raise FeedingTargetError(
+            _("Only the division's Executive Engineer or the Director can enter this count."))
+    if counted_on > today_ist():
+        raise FeedingTargetError(_("The date of the count cannot be in the future."))
+    target = (FeedingTarget.objects.select_for_update()
+              .filter(scheme=scheme, division=division).first())
+    if target is None:
+        target = FeedingTarget(scheme=scheme, division=division)
+    target.cases_to_feed = cases_to_feed
+    target.counted_on = counted_on
+    target.entered_by = user
+    target._history_user = user
+    target.save()
+    return target

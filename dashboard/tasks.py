@@ -12,3 +12,12 @@ def refresh_dashboard_summary() -> list[dict]:
     Idempotent (the summary is replaced, not added to), so a redelivery is harmless.
     """
     return services.refresh_summary()
+
+
+@shared_task(name="dashboard.tasks.refresh_feeding_coverage", acks_late=True)
+def refresh_feeding_coverage() -> list[dict]:
+    """Recount the cases fed where cases changed since the last run (every 30 s).
+
+    Idempotent (counts are replaced, not added to), so a redelivery is harmless.
+    """
+    return services.refresh_feeding_all()

@@ -41,6 +41,7 @@ def _scheme_for(request):
     if queries.freshness(scheme) is None:
         # First visit after setup: build the summary once; beat keeps it fresh.
         services.refresh_scheme_summary(scheme=scheme)
+        services.refresh_feeding(scheme=scheme, full=True)
     return scheme
 
 

@@ -22,7 +22,7 @@ class CounterPaymentForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=COUNTER_MODE_CHOICES)
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=40)
     received_on = forms.DateField(
-        label=_("Receipt date"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Receipt date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean_receipt_number(self):

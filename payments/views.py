@@ -259,12 +259,19 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return _no_store(response)
 
 
+def _verify_url(request, registration, kind: str) -> str:
+    """The public check of a document (its QR code), on this site's address."""
+    code = receipts.document_code(registration=registration, kind=kind)
+    return request.build_absolute_uri(f"/verify/{code}/")
+
+
 def acknowledgement(request, registration_number: str):
     """The acknowledgement PDF, once the registration fee is paid."""
     registration = queries.registration_for_request(request, registration_number)
-    status_url = request.build_absolute_uri(f"/ots/status/?registration={registration_number}")
     try:
-        content = receipts.acknowledgement_pdf(registration=registration, status_url=status_url)
+        content = receipts.acknowledgement_pdf(
+            registration=registration,
+            verify_url=_verify_url(request, registration, receipts.ACKNOWLEDGEMENT))
     except receipts.NotYetIssued as exc:
         raise Http404 from exc
     return _pdf_response(content, f"acknowledgement-{registration_number}.pdf")
@@ -273,9 +280,10 @@ def acknowledgement(request, registration_number: str):
 def certificate(request, registration_number: str):
     """The settlement certificate PDF, once the registration is settled."""
     registration = queries.registration_for_request(request, registration_number)
-    status_url = request.build_absolute_uri(f"/ots/status/?registration={registration_number}")
     try:
-        content = receipts.certificate_pdf(registration=registration, status_url=status_url)
+        content = receipts.certificate_pdf(
+            registration=registration,
+            verify_url=_verify_url(request, registration, receipts.CERTIFICATE))
     except receipts.NotYetIssued as exc:
         raise Http404 from exc
     return _pdf_response(content, f"settlement-certificate-{registration_number}.pdf")

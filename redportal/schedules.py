@@ -64,4 +64,10 @@ BEAT_SCHEDULE = {
         "task": "dashboard.tasks.refresh_dashboard_summary",
         "schedule": crontab(minute="*/10"),
     },
+    # Feeding coverage on the Director's dashboard: at most a minute old
+    # (DESIGN §6), recounting only sub-divisions whose cases changed.
+    "refresh-feeding-coverage": {
+        "task": "dashboard.tasks.refresh_feeding_coverage",
+        "schedule": 30.0,
+    },
 }

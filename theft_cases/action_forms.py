@@ -47,7 +47,7 @@ class ActionFilterForm(forms.Form):
 class RecordActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Action"), choices=ActionKind.choices)
     done_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     remarks = forms.CharField(
         label=_("Remarks"), required=False, max_length=2000,

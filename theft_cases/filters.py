@@ -14,7 +14,7 @@ from redportal.mobile import normalise_mobile
 from theft_cases.models import CaseStatus, Category, TheftCase, TheftType
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AmountFilter(django_filters.Filter):

@@ -36,7 +36,7 @@ FIELD_OF_COLUMN = {"sub_division_code": "sub_division"}
 class CaseForm(forms.Form):
     case_number = forms.CharField(label=_("Case number"), max_length=40)
     detection_date = forms.CharField(
-        label=_("Detection date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Detection date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     sub_division = forms.ModelChoiceField(label=_("Sub-division"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=200)

@@ -39,6 +39,16 @@
                                                maximumFractionDigits: 0});
   var common = {responsive: true, animation: false};
 
+  // Horizontal bars: the names run down the y axis and the figures along x.
+  // Left to Chart.js, the axes came out the other way round and the bars blank.
+  function horizontalScales(format) {
+    return {
+      x: {type: "linear", beginAtZero: true,
+          ticks: {callback: function (v) { return format.format(v); }}},
+      y: {type: "category"}
+    };
+  }
+
   function chart(id, config) {
     var canvas = document.getElementById(id);
     if (canvas) { return new Chart(canvas, config); }
@@ -66,13 +76,14 @@
     type: "bar",
     data: {labels: data.top_cases_labels, datasets: [
       {label: data.labels.cases, data: data.top_cases}]},
-    options: Object.assign({}, common, {indexAxis: "y"})
+    options: Object.assign({}, common, {indexAxis: "y", scales: horizontalScales(indian)})
   });
   chart("chart-top-outstanding", {
     type: "bar",
     data: {labels: data.top_outstanding_labels, datasets: [
       {label: data.labels.outstanding, data: data.top_outstanding}]},
-    options: Object.assign({}, common, {indexAxis: "y", plugins: {tooltip: {callbacks: {
-      label: function (ctx) { return rupees.format(ctx.parsed.x); }}}}})
+    options: Object.assign({}, common, {indexAxis: "y", scales: horizontalScales(rupees),
+      plugins: {tooltip: {callbacks: {
+        label: function (ctx) { return rupees.format(ctx.parsed.x); }}}}})
   });
 })();
