@@ -46,7 +46,20 @@ def visible_to(user, queryset: QuerySet, *, field: str | None = None) -> QuerySe
     the model's ``JURISDICTION_FIELD`` attribute, or ``"sub_division"``. For
     ``OrgUnit`` itself the unit's own path is used.
     """
-    prefix = unit_path_prefix(user)
+    return _within(unit_path_prefix(user), queryset, field=field)
+
+
+def visible_in(unit: OrgUnit | None, queryset: QuerySet, *, field: str | None = None) -> QuerySet:
+    """Narrow ``queryset`` to the rows of ``unit`` and every unit below it.
+
+    The same gate as :func:`visible_to`, for a principal that is a unit
+    rather than a person: a machine client of the integration API (DESIGN
+    §8) belongs to an ``OrgUnit``. No unit sees nothing.
+    """
+    return _within(unit.path if unit is not None else None, queryset, field=field)
+
+
+def _within(prefix: str | None, queryset: QuerySet, *, field: str | None) -> QuerySet:
     if prefix is None:
         return queryset.none()
     if prefix == "":

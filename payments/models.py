@@ -232,3 +232,7 @@ class MissingPaymentReport(models.Model):
 
     def __str__(self):
         return f"{self.registration_id} {self.bank_reference}"
+
+
+# The billing feed's rows (DESIGN §8), defined in their own module.
+from payments.feed_models import LedgerPosting, LedgerSequence  # noqa: E402, F401

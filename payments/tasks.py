@@ -11,7 +11,7 @@ import logging
 
 from celery import shared_task
 
-from payments import services
+from payments import ledger_feed, services
 from payments.gateways import GatewayError
 
 logger = logging.getLogger(__name__)
@@ -67,3 +67,9 @@ def deliver_sandbox_callback(order_id: str) -> int:
     from payments.gateways.sandbox import deliver_callback
 
     return deliver_callback(order_id=order_id)
+
+
+@shared_task(name="payments.tasks.assign_ledger_sequence")
+def assign_ledger_sequence() -> int:
+    """Number committed ledger entries for the billing feed (DESIGN §8)."""
+    return ledger_feed.ledger_sequence_assign()

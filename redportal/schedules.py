@@ -58,4 +58,10 @@ BEAT_SCHEDULE = {
         "task": "dashboard.tasks.refresh_dashboard_summary",
         "schedule": crontab(minute="*/10"),
     },
+    # Ledger entries get their billing-feed number once committed (DESIGN §8);
+    # the API's ledger endpoint also numbers them before it reads.
+    "assign-ledger-sequence": {
+        "task": "payments.tasks.assign_ledger_sequence",
+        "schedule": crontab(minute="*"),
+    },
 }

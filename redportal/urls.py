@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("theft_cases.action_urls")),
     path("", include("ots_scheme.staff_urls")),
     path("", include("dashboard.urls")),
+    # Integration API for machine clients (DESIGN §8).
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:
