@@ -32,6 +32,7 @@ MESSAGES = {
     "posting_conflict": _("This entry was already posted under another billing reference."),
     "too_many_rows": _("Send at most 1,000 rows in one request."),
     "busy": _("Another request changed the same cases at the same time: send it again."),
+    "too_large": _("The request body is too large."),
 }
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -73,6 +74,16 @@ class ApiView(APIView):
         )
         response["Cache-Control"] = "no-store"
         return response
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # DRF reads a JSON body from the raw stream, past Django's own limit.
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise ApiError("too_large", status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
     def client_unit(self):
         return client_of(self.request).unit
