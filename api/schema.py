@@ -39,9 +39,19 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
                 "description": "The token printed once by `manage.py api_client_create`."}
 
 
+# Bodies whose unknown keys are refused (nothing a client sends is dropped
+# silently): a case row's unknown column rejects the row, any other unknown
+# key the request.
+CLOSED_BODIES = ("CaseBatchInRequest", "CaseRowInRequest", "PostingInRequest")
+
+
 def add_error_responses(result, generator, request, public):
     """Declare the one error body for every status any operation can answer."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    for name in CLOSED_BODIES:
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():

@@ -130,6 +130,14 @@ class AfterQuery(serializers.Serializer):
 class PostingIn(serializers.Serializer):
     reference = serializers.CharField(max_length=64)
 
+    def validate(self, attrs):
+        extra = [key for key in self.initial_data if key not in self.fields]
+        if extra:
+            raise serializers.ValidationError(
+                {str(key).encode("utf-8", "replace").decode("utf-8")[:60]: [_("Unknown field.")]
+                 for key in extra})
+        return attrs
+
 
 class PostingOut(serializers.Serializer):
     seq = serializers.IntegerField()

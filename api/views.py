@@ -226,7 +226,7 @@ class CaseCollection(ApiView):
         data = request.data
         if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
             raise ValidationError({"rows": [translation.gettext("Send {\"rows\": [...]}.")]})
-        extra = sorted(str(key)[:60] for key in data if key != "rows")
+        extra = sorted(_safe(str(key))[:60] for key in data if key != "rows")
         if extra:
             raise ValidationError({key: [translation.gettext("Unknown field.")] for key in extra})
         rows = data["rows"]

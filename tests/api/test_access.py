@@ -127,15 +127,13 @@ def test_token_is_stored_hashed_and_the_command_prints_it_once(org_tree):
     ["x", "--unit", "nowhere", "--scopes", "ledger:read"],
     ["x", "--unit", "aminabad", "--scopes", "ledger:write"],
     ["Bad Name", "--unit", "aminabad", "--scopes", "ledger:read"],
-    ["x", "--unit", "aminabad"],
 ])
-def test_command_bad_input_is_an_error_with_exit_2(org_tree, argv, capsys):
-    from api.management.commands.api_client_create import Command
-
+def test_command_bad_input_is_an_error_with_exit_2(org_tree, argv):
+    out = StringIO()
     with pytest.raises(SystemExit) as exit_info:
-        Command().run_from_argv(["manage.py", "api_client_create", *argv])
+        call_command("api_client_create", *argv, stdout=out)
     assert exit_info.value.code == 2
-    assert "error" in json.loads(capsys.readouterr().out)
+    assert "error" in json.loads(out.getvalue())
     assert not ApiClient.objects.exists()
 
 
