@@ -10,4 +10,5 @@ urlpatterns = [
     path("dashboard/<slug:unit_code>/table.<str:fmt>", views.export_table, name="export"),
     path("dashboard/<slug:unit_code>/summary.pdf", views.summary_pdf, name="pdf"),
     path("progress/", views.progress, name="progress"),
+    path("staff/ledger/unposted/", views.unposted_ledger, name="unposted"),
 ]
