@@ -29,6 +29,7 @@ from api.services import request_log_record
 from organization.scoping import visible_in
 from payments import ledger_feed
 from payments.models import LedgerEntry
+from redportal.money import IST
 from theft_cases import importing, services
 from theft_cases.models import TheftCase
 from theft_cases.rows import COLUMNS
@@ -47,7 +48,7 @@ API_REASONS = {
 
 
 def _local(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value is not None else None
+    return value.astimezone(IST).isoformat() if value is not None else None
 
 
 def _money(value) -> str:
@@ -291,8 +292,10 @@ class CaseDetail(ApiView):
 
 
 def _entry_dict(row: dict) -> dict:
-    return {**row, "amount": _money(row["amount"]), "recorded_at": _local(row["recorded_at"]),
-            "posted_at": _local(row["posted_at"])}
+    row["amount"] = _money(row["amount"])
+    row["recorded_at"] = _local(row["recorded_at"])
+    row["posted_at"] = _local(row["posted_at"])
+    return row
 
 
 class LedgerFeed(ApiView):

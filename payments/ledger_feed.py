@@ -112,34 +112,26 @@ def feed_entries(entries: QuerySet, *, after: int, limit: int) -> list[dict]:
     ``entries`` comes from the caller's scoping gate (``visible_in``).
     """
     rows = (
-        entries.filter(seq__gt=after).order_by("seq").values(
-            "seq", "kind", "amount", "reference", "created_at",
-            "payment__purpose", "payment__mode", "payment__gateway_reference",
-            "payment__receipt_number", "registration__registration_number",
-            "registration__case__case_number",
-            "registration__case__consumer__account_number", "sub_division__code",
-            "posting__reference", "posting__posted_at",
+        entries.filter(seq__gt=after).order_by("seq").values_list(
+            "seq", "kind", "payment__purpose", "payment__mode",
+            "registration__registration_number", "registration__case__case_number",
+            "registration__case__consumer__account_number", "sub_division__code", "amount",
+            "reference", "payment__gateway_reference", "payment__receipt_number",
+            "created_at", "posting__reference", "posting__posted_at",
         )[:limit]
     )
     return [
         {
-            "seq": row["seq"],
-            "kind": row["kind"],
-            "purpose": row["payment__purpose"],
-            "channel": "online" if row["payment__mode"] == "online" else "counter",
-            "mode": row["payment__mode"],
-            "registration_number": row["registration__registration_number"],
-            "case_number": row["registration__case__case_number"],
-            "account_number": row["registration__case__consumer__account_number"],
-            "sub_division_code": row["sub_division__code"],
-            "amount": row["amount"],
-            "bank_reference": (row["reference"] or row["payment__gateway_reference"]
-                               or row["payment__receipt_number"]),
-            "recorded_at": row["created_at"],
-            "posting_reference": row["posting__reference"] or "",
-            "posted_at": row["posting__posted_at"],
+            "seq": seq, "kind": kind, "purpose": purpose,
+            "channel": "online" if mode == "online" else "counter", "mode": mode,
+            "registration_number": registration, "case_number": case,
+            "account_number": account, "sub_division_code": unit, "amount": amount,
+            "bank_reference": reference or gateway_reference or receipt_number,
+            "recorded_at": created_at, "posting_reference": posting or "",
+            "posted_at": posted_at,
         }
-        for row in rows
+        for (seq, kind, purpose, mode, registration, case, account, unit, amount, reference,
+             gateway_reference, receipt_number, created_at, posting, posted_at) in rows
     ]
 
 
