@@ -33,6 +33,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from organization.models import OrgUnit
 from payments.feed_models import LedgerPosting, LedgerSequence
 from payments.models import LedgerEntry
 
@@ -115,17 +116,20 @@ def feed_entries(entries: QuerySet, *, after: int, limit: int) -> list[dict]:
         entries.filter(seq__gt=after).order_by("seq").values_list(
             "seq", "kind", "payment__purpose", "payment__mode",
             "registration__registration_number", "registration__case__case_number",
-            "registration__case__consumer__account_number", "sub_division__code", "amount",
+            "registration__case__consumer__account_number", "sub_division_id", "amount",
             "reference", "payment__gateway_reference", "payment__receipt_number",
             "created_at", "posting__reference", "posting__posted_at",
         )[:limit]
     )
+    # Codes from a dict, not a join: the page stays a scan of the seq index.
+    codes = dict(OrgUnit.objects.values_list("pk", "code"))
     return [
         {
             "seq": seq, "kind": kind, "purpose": purpose,
             "channel": "online" if mode == "online" else "counter", "mode": mode,
             "registration_number": registration, "case_number": case,
-            "account_number": account, "sub_division_code": unit, "amount": amount,
+            "account_number": account, "sub_division_code": codes.get(unit, ""),
+            "amount": amount,
             "bank_reference": reference or gateway_reference or receipt_number,
             "recorded_at": created_at, "posting_reference": posting or "",
             "posted_at": posted_at,

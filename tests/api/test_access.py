@@ -188,3 +188,16 @@ def test_errors_are_json_in_both_languages(org_tree, aminabad, client, method, p
     assert body["code"] == code
     assert body["message_en"] and body["message_hi"]
     assert body["message_hi"] != body["message_en"]
+
+
+def test_admin_revokes_a_client(org_tree, users, aminabad, client):
+    client.force_login(users["admin"])
+    response = client.post("/admin/api/apiclient/", {
+        "action": "revoke", "_selected_action": [aminabad.api_client.pk],
+    })
+    assert response.status_code == 302
+    aminabad.api_client.refresh_from_db()
+    assert aminabad.api_client.active is False
+    assert aminabad.api_client.revoked_at is not None
+    assert aminabad.api_client.history.first().history_user == users["admin"]
+    assert aminabad.get("/api/v1/dues/").status_code == 401
