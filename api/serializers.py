@@ -9,6 +9,8 @@ described here; the schemathesis run checks that the two agree.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -91,11 +93,26 @@ class CasePageOut(serializers.Serializer):
     next_cursor = serializers.CharField(allow_null=True)
 
 
+# Times a database column can compare with in any time zone (year 1 or
+# 9999 overflow when shifted to UTC).
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+
+
+def in_range(moment: dt.datetime) -> bool:
+    return EARLIEST <= moment <= LATEST
+
+
 class CaseListQuery(serializers.Serializer):
     updated_since = serializers.DateTimeField(required=False)
     cursor = serializers.CharField(required=False, max_length=200)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ROWS,
                                      default=100)
+
+    def validate_updated_since(self, value):
+        if not in_range(value):
+            raise serializers.ValidationError(_("Give a time between 1900 and 9000."))
+        return value
 
 
 class LedgerEntryOut(serializers.Serializer):

@@ -112,7 +112,8 @@ def _cursor_decode(text: str) -> tuple[dt.datetime, int]:
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationError({"cursor": [translation.gettext("Not a cursor of this API.")]}) \
             from exc
-    if timezone.is_naive(moment) or not 0 < number <= serializers.MAX_SEQ:
+    if timezone.is_naive(moment) or not serializers.in_range(moment) \
+            or not 0 < number <= serializers.MAX_SEQ:
         raise ValidationError({"cursor": [translation.gettext("Not a cursor of this API.")]})
     return moment, number
 

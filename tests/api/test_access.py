@@ -201,3 +201,13 @@ def test_admin_revokes_a_client(org_tree, users, aminabad, client):
     assert aminabad.api_client.revoked_at is not None
     assert aminabad.api_client.history.first().history_user == users["admin"]
     assert aminabad.get("/api/v1/dues/").status_code == 401
+
+
+@pytest.mark.parametrize("query", [
+    "updated_since=0001-01-01T01:00:00%2B05:30", "updated_since=9999-12-31T23:59:59-12:00",
+    "cursor=MDAwMS0wMS0wMVQwMTowMDowMCswNTozMHwx",  # "0001-01-01T01:00:00+05:30|1"
+])
+def test_times_out_of_range_are_400_not_500(org_tree, aminabad, query):
+    response = aminabad.get(f"/api/v1/cases/?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
