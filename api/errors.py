@@ -7,15 +7,19 @@ own 404 answer in the same shape for unknown API paths.
 
 from __future__ import annotations
 
+import logging
 import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
 
 MESSAGES = {
     "invalid": _("Some fields are not valid: see fields."),
@@ -33,6 +37,7 @@ MESSAGES = {
     "too_many_rows": _("Send at most 1,000 rows in one request."),
     "busy": _("Another request changed the same cases at the same time: send it again."),
     "too_large": _("The request body is too large."),
+    "unavailable": _("The portal's database is not answering: try again in a minute."),
 }
 
 
@@ -99,6 +104,11 @@ def error_body(code: str, fields: dict | None = None) -> dict:
 
 def api_exception_handler(exc, context):
     """Answer every refusal in the one error shape; unknown exceptions go on up."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away (a restart): a retry hint, as for the pages.
+        logger.warning("api: database unavailable: %s", exc.__class__.__name__)
+        exc = ApiError("unavailable", status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+        exc.wait = 30
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

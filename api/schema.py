@@ -16,6 +16,7 @@ ERROR_STATUSES = {
     "413": "Request body too large",
     "415": "Unsupported media type",
     "429": "Throttled",
+    "503": "The database is not answering (retry after Retry-After seconds)",
 }
 ERROR_SCHEMA = {
     "type": "object",

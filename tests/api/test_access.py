@@ -211,3 +211,14 @@ def test_times_out_of_range_are_400_not_500(org_tree, aminabad, query):
     response = aminabad.get(f"/api/v1/cases/?{query}")
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
+
+
+def test_a_lost_database_is_a_json_503_with_a_retry_hint():
+    from django.db import OperationalError
+
+    from api.errors import api_exception_handler
+
+    response = api_exception_handler(OperationalError("server closed the connection"), {})
+    assert response.status_code == 503
+    assert response.data["code"] == "unavailable"
+    assert response["Retry-After"] == "30"
