@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/bench_api.py [--scale ENTRIES] [--cases ROWS]
 
+``--cases`` defaults to a tenth of ``--scale`` (10⁶ entries, 10⁵ cases), so
+``bench/run --scale N`` scales both.
+
 With DATABASE_URL pointing at a PostgreSQL database of its own (default
 ``postgres://postgres@127.0.0.1:5432/redportal_bench_api``, created if
 missing; its case, registration and payment tables are emptied first).
@@ -210,8 +213,11 @@ def result(name, value, unit, target, baseline):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1_000_000, help="ledger entries")
-    parser.add_argument("--cases", type=int, default=100_000, help="cases to ingest")
+    parser.add_argument("--cases", type=int, default=None,
+                        help="cases to ingest (default: a tenth of --scale)")
     args = parser.parse_args()
+    if args.cases is None:
+        args.cases = max(1000, args.scale // 10)
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
     from bench_import import ensure_database, generate
