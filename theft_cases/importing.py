@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -379,8 +379,14 @@ def run_rows(rows: list[dict], *, user, prefix: str, today: dt.date, apply: bool
     try:
         if rows:
             run.chunk(list(enumerate(rows, start=1)))
-        run.outcome.processed = len(rows)
-        run.outcome.row_results = run.row_results or {}
-    finally:
+    except DatabaseError:
+        # The caller's transaction is aborted (PostgreSQL refuses any further
+        # statement); its rollback drops the temporary table with the rest.
+        raise
+    except BaseException:
         run.seen.drop()
+        raise
+    run.seen.drop()
+    run.outcome.processed = len(rows)
+    run.outcome.row_results = run.row_results or {}
     return run.outcome

@@ -145,6 +145,7 @@ def cases_ingest(*, user, unit: OrgUnit, rows: list[dict], dry_run: bool,
         except IntegrityError:
             if attempt == 2:
                 raise
+            logger.info("case ingest: another writer fed the same case numbers; running again")
     raise AssertionError("unreachable")
 
 

@@ -156,3 +156,40 @@ def test_change_feed_pages_by_cursor_from_updated_since(aminabad):
     later = TheftCase.objects.get(case_number="C/3").updated_at
     page = aminabad.get("/api/v1/cases/", {"updated_since": later.isoformat()}).json()
     assert [c["case_number"] for c in page["results"]] == ["C/3"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clients_feeding_the_same_new_cases_at_once(org_tree, make_api_client):
+    """One creates them; the other's batch runs again and finds them: no 500."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (runs in the PostgreSQL run)")
+    first = make_api_client(name="rms-1")
+    second = make_api_client(name="rms-2")
+    body = json.dumps({"rows": [row(f"RACE/{n}") for n in range(50)]})
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def feed(token):
+        try:
+            barrier.wait(timeout=30)
+            response = Client().post("/api/v1/cases/", body, content_type="application/json",
+                                     HTTP_AUTHORIZATION=f"Bearer {token}")
+            answers.append((response.status_code, response.json()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=feed, args=(c.token,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(status for status, _ in answers) == [200, 200]
+    counts = sorted((a["counts"]["created"], a["counts"]["unchanged"]) for _, a in answers)
+    assert counts == [(0, 50), (50, 0)]
+    assert TheftCase.objects.filter(case_number__startswith="RACE/").count() == 50
