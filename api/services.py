@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -100,3 +101,15 @@ def request_log_record(*, client: ApiClient | None, method: str, endpoint: str,
         )
     except DatabaseError:
         logger.warning("api request log not written", exc_info=True)
+
+
+# How long the request log is kept: long enough to answer "did billing call
+# on that day", short enough that the table stays small.
+REQUEST_LOG_DAYS = 90
+
+
+def request_log_prune(*, now=None) -> int:
+    """Delete request-log rows older than :data:`REQUEST_LOG_DAYS`; return how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=REQUEST_LOG_DAYS)
+    deleted, _rows = ApiRequestLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

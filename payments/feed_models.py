@@ -8,6 +8,7 @@ writes these rows.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class LedgerSequence(models.Model):
@@ -38,6 +39,9 @@ class LedgerPosting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    # Written through the API: in history with the client's service user as
+    # its author, like every other write of a client (DESIGN §8).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ledger posting")

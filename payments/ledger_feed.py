@@ -156,7 +156,10 @@ def ledger_posting_record(*, entries: QuerySet, seq: int, reference: str,
         if posting.reference != reference:
             raise PostingConflict(posting)
         return posting, False
-    return LedgerPosting.objects.create(entry=entry, reference=reference, posted_by=user), True
+    posting = LedgerPosting(entry=entry, reference=reference, posted_by=user)
+    posting._history_user = user
+    posting.save()
+    return posting, True
 
 
 def unposted_entries(entries: QuerySet, *, now: dt.datetime | None = None) -> QuerySet:

@@ -64,4 +64,8 @@ BEAT_SCHEDULE = {
         "task": "payments.tasks.assign_ledger_sequence",
         "schedule": crontab(minute="*"),
     },
+    "prune-api-request-log": {
+        "task": "api.tasks.prune_api_request_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

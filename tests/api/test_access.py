@@ -222,3 +222,31 @@ def test_a_lost_database_is_a_json_503_with_a_retry_hint():
     assert response.status_code == 503
     assert response.data["code"] == "unavailable"
     assert response["Retry-After"] == "30"
+
+
+def test_request_log_is_pruned_after_90_days(org_tree, aminabad):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from api.tasks import prune_api_request_log
+
+    aminabad.get("/api/v1/dues/")
+    aminabad.get("/api/v1/dues/")
+    old = ApiRequestLog.objects.order_by("id").first()
+    ApiRequestLog.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=91))
+    assert prune_api_request_log() == 1
+    assert ApiRequestLog.objects.count() == 1
+
+
+def test_posting_is_in_history_with_the_client_as_author(registration_in, aminabad):
+    from payments.feed_models import LedgerPosting
+    from payments.ledger_feed import ledger_sequence_assign
+
+    entry = credit(registration_in())
+    ledger_sequence_assign()
+    entry.refresh_from_db()
+    aminabad.post(f"/api/v1/ledger/{entry.seq}/posting/", json.dumps({"reference": "R-1"}))
+    posting = LedgerPosting.objects.get()
+    assert posting.history.get().history_user == aminabad.api_client.service_user
