@@ -315,8 +315,8 @@ class LedgerFeed(ApiView):
         ledger_feed.ledger_sequence_assign()
         # The gate's unit list rather than its path join: the scan stays on
         # the seq index (a keyset page), whatever the planner's estimates.
-        entries = LedgerEntry.objects.filter(
-            sub_division_id__in=unit_ids_within(self.client_unit()))
+        unit = self.client_unit()
+        entries = LedgerEntry.objects.filter(sub_division_id__in=unit_ids_within(unit))
         rows = ledger_feed.feed_entries(entries, after=params["after"],
                                         limit=params["limit"] + 1)
         more = len(rows) > params["limit"]
