@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from dashboard import feeding_queries, queries
 from organization.models import OrgUnit, UnitKind
-from organization.scoping import units_visible_to
+from organization.scoping import units_visible_to, visible_in, visible_to
+from payments import ledger_feed
+from payments.models import LedgerEntry
 from redportal.exports import csv_response, xlsx_response
 from redportal.money import IST, format_inr
 from redportal.pdf import FONT, new_pdf, pdf_bytes
@@ -102,8 +104,15 @@ def dashboard_context(*, user, scheme, unit: OrgUnit) -> dict:
         "charts": charts, "refresh": refresh,
         "feeding": feeding_queries.feeding_coverage(user=user, scheme=scheme, unit=unit),
         "feeding_refresh": feeding_queries.feeding_freshness(scheme),
+        "unposted": unposted_by_division(user=user, unit=unit),
         "refreshed_at": timezone.localtime(refresh.refreshed_at, IST) if refresh else None,
     }
+
+
+def unposted_by_division(*, user, unit: OrgUnit) -> list[dict]:
+    """Entries billing has not posted for 24 h, per division (DESIGN §8)."""
+    entries = visible_in(unit, visible_to(user, LedgerEntry.objects.all()))
+    return ledger_feed.unposted_by_division(entries)
 
 
 def _export_rows(*, user, scheme, unit):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/feeding/", feeding_views.feeding_list, name="feeding"),
     path("staff/feeding/<slug:division_code>/", feeding_views.feeding_edit,
          name="feeding_edit"),
+    path("staff/ledger/unposted/", views.unposted_ledger, name="unposted"),
 ]

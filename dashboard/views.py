@@ -6,14 +6,26 @@ and the scheme, read the figures from dashboard.queries, render.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from dashboard import queries, reports, services
 from organization.models import OrgUnit
-from organization.scoping import is_discom_wide, is_staff_user, units_visible_to, user_unit
+from organization.scoping import (
+    is_discom_wide,
+    is_staff_user,
+    staff_required,
+    units_visible_to,
+    user_unit,
+    visible_to,
+)
+from payments import ledger_feed
+from payments.models import LedgerEntry
 from payments.queries import latest_money_check
 
 
@@ -84,3 +96,21 @@ def progress(request):
     scheme = _scheme_for(request)
     return render(request, "dashboard/progress.html",
                   reports.progress_context(scheme=scheme))
+
+
+@staff_required
+@require_GET
+def unposted_ledger(request):
+    """Ledger entries billing has not confirmed 24 h after they were recorded (§8)."""
+    entries = ledger_feed.unposted_entries(visible_to(request.user, LedgerEntry.objects.all()))
+    division = request.GET.get("division", "")[:40]
+    if division:
+        entries = entries.filter(sub_division__parent__code=division)
+    entries = entries.select_related(
+        "registration", "registration__case", "payment", "sub_division"
+    ).order_by("created_at", "id")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "dashboard/unposted.html", {
+        "page": page, "division": division,
+        "query": urlencode({"division": division}) if division else "",
+    })

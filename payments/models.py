@@ -273,3 +273,7 @@ class RazorpayOrder(models.Model):
 
     def __str__(self):
         return f"{self.razorpay_order_id} → {self.payment_id}"
+
+
+# The billing feed's rows (DESIGN §8), defined in their own module.
+from payments.feed_models import LedgerPosting, LedgerSequence  # noqa: E402, F401

@@ -11,7 +11,7 @@ import logging
 
 from celery import shared_task
 
-from payments import services
+from payments import ledger_feed, services
 from payments.gateways import GatewayError
 
 logger = logging.getLogger(__name__)
@@ -79,3 +79,9 @@ def audit_money_ledger() -> dict:
         logger.error("audit_ledger: %s violations", run.violations)
     return {"checked": run.checked, "violations": run.violations,
             "seconds": round(run.seconds, 3)}
+
+
+@shared_task(name="payments.tasks.assign_ledger_sequence")
+def assign_ledger_sequence() -> int:
+    """Number committed ledger entries for the billing feed (DESIGN §8)."""
+    return ledger_feed.ledger_sequence_assign()

@@ -70,4 +70,14 @@ BEAT_SCHEDULE = {
         "task": "dashboard.tasks.refresh_feeding_coverage",
         "schedule": 30.0,
     },
+    # Ledger entries get their billing-feed number once committed (DESIGN §8);
+    # the API's ledger endpoint also numbers them before it reads.
+    "assign-ledger-sequence": {
+        "task": "payments.tasks.assign_ledger_sequence",
+        "schedule": crontab(minute="*"),
+    },
+    "prune-api-request-log": {
+        "task": "api.tasks.prune_api_request_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     # SMS delivery reports and the staff page of undelivered SMS.
     path("", include("messaging.urls")),
+    # Integration API for machine clients (DESIGN §8).
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

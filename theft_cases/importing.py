@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -96,6 +96,8 @@ class Outcome:
     processed: int = 0
     rejected_rows: list[dict] = field(default_factory=list)
     changed_money_case_ids: list[int] = field(default_factory=list)
+    # Line → created / updated / unchanged / rejected (``run_rows`` only).
+    row_results: dict[int, str] = field(default_factory=dict)
 
     def counts(self) -> dict:
         return {
@@ -168,8 +170,8 @@ class SeenNumbers:
 
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
-                 change_reason: str):
-        prefix = unit_path_prefix(user)
+                 change_reason: str, prefix: str | None = None, keep_rows: bool = False):
+        prefix = unit_path_prefix(user) if prefix is None else prefix
         if prefix is None:
             raise ImportFileError("no_jurisdiction")
         self.user = user
@@ -178,6 +180,10 @@ class _Run:
         self.apply = apply
         self.report = report
         self.change_reason = change_reason
+        # Every row's outcome by line, and every rejection inline (the API's
+        # per-row answer); a file import keeps only counts.
+        self.row_results: dict[int, str] | None = {} if keep_rows else None
+        self.inline_limit = None if keep_rows else INLINE_REJECTED_LIMIT
         self.seen = SeenNumbers()
         self.sub_divisions = {
             code: (pk, path) for code, pk, path in OrgUnit.objects.filter(
@@ -188,7 +194,8 @@ class _Run:
 
     def reject(self, line: int, raw: dict, columns: list[str], codes: list[str]) -> None:
         self.outcome.rejected += 1
-        if len(self.outcome.rejected_rows) < INLINE_REJECTED_LIMIT:
+        self._result(line, "rejected")
+        if self.inline_limit is None or len(self.outcome.rejected_rows) < self.inline_limit:
             case_number = cell_text(raw.get("case_number"))
             self.outcome.rejected_rows.append(
                 rejection_entry(line, columns, codes, case_number)
@@ -232,6 +239,7 @@ class _Run:
             case = by_number.get(row.case_number)
             if case is None:
                 new_rows.append(row)
+                self._result(line, "created")
                 continue
             if not case.sub_division.path.startswith(self.prefix):
                 self.reject(line, raw, ["case_number"], ["case_outside_jurisdiction"])
@@ -240,13 +248,19 @@ class _Run:
             person_changed = _assign_consumer(case.consumer, row)
             if case_changed or person_changed:
                 changed.append((case, person_changed, money_changed))
+                self._result(line, "updated")
             else:
                 self.outcome.unchanged += 1
+                self._result(line, "unchanged")
         self.outcome.created += len(new_rows)
         self.outcome.updated += len(changed)
         if self.apply:
             self._create(new_rows)
             self._update(changed)
+
+    def _result(self, line: int, result: str) -> None:
+        if self.row_results is not None:
+            self.row_results[line] = result
 
     def _create(self, rows: list[CaseRow]) -> None:
         if not rows:
@@ -354,3 +368,33 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
         return run.outcome
     finally:
         sheet.close()
+
+
+def run_rows(rows: list[dict], *, user, prefix: str, today: dt.date, apply: bool,
+             change_reason: str) -> Outcome:
+    """Validate (and with ``apply``, write) rows given as mappings, in one chunk.
+
+    The same pipeline as a file import, for rows that arrive whole (the
+    integration API, DESIGN §8): line ``n`` is ``rows[n - 1]``. ``prefix`` is
+    the path of the unit the rows must fall in; every row's outcome is kept
+    in ``row_results`` and every rejection in ``rejected_rows``. With
+    ``apply`` the caller holds a transaction.
+    """
+    if apply and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply the rows inside transaction.atomic")
+    run = _Run(user=user, today=today, apply=apply, report=None,
+               change_reason=change_reason, prefix=prefix, keep_rows=True)
+    try:
+        if rows:
+            run.chunk(list(enumerate(rows, start=1)))
+    except DatabaseError:
+        # The caller's transaction is aborted (PostgreSQL refuses any further
+        # statement); its rollback drops the temporary table with the rest.
+        raise
+    except BaseException:
+        run.seen.drop()
+        raise
+    run.seen.drop()
+    run.outcome.processed = len(rows)
+    run.outcome.row_results = run.row_results or {}
+    return run.outcome

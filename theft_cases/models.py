@@ -95,6 +95,8 @@ class TheftCase(models.Model):
             # The public lookup matches the case number whatever its case
             # (UPPER(case_number) = UPPER(%s)); without this, a scan of every case.
             models.Index(Upper("case_number"), name="theftcase_case_number_upper"),
+            # The integration API's change feed pages on (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="theftcase_updated_id"),
         ]
         constraints = [
             models.CheckConstraint(

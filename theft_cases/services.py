@@ -121,6 +121,34 @@ def case_update(*, user, case_id: int, row: CaseRow) -> TheftCase:
     return case
 
 
+def cases_ingest(*, user, unit: OrgUnit, rows: list[dict], dry_run: bool,
+                 change_reason: str, today: dt.date | None = None) -> importing.Outcome:
+    """Feed or correct cases sent as rows by a machine client (DESIGN §8).
+
+    The bulk import's pipeline (:func:`importing.run_rows`): the same row
+    validator, jurisdiction check (``unit`` and below), change detection and
+    history (``user`` is the author). ``dry_run`` validates only. Two clients
+    feeding one new case number at once: the loser's batch is run again and
+    finds the case there.
+    """
+    today = today or today_ist()
+    if dry_run:
+        return importing.run_rows(rows, user=user, prefix=unit.path, today=today,
+                                  apply=False, change_reason=change_reason)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                outcome = importing.run_rows(rows, user=user, prefix=unit.path, today=today,
+                                             apply=True, change_reason=change_reason)
+                queue_quote_recompute(outcome.changed_money_case_ids)
+            return outcome
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("case ingest: another writer fed the same case numbers; running again")
+    raise AssertionError("unreachable")
+
+
 # --- Bulk import -------------------------------------------------------------------
 
 

@@ -64,7 +64,14 @@ def status_writes(source: str) -> list[tuple[int, set[str]]]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             is_model = isinstance(func, ast.Name) and name in MODELS
-            if name in WRITE_CALLS or is_model:
+            root = func
+            while isinstance(root, ast.Attribute | ast.Call):
+                root = root.value if isinstance(root, ast.Attribute) else root.func
+            # ``ApiRequestLog.objects.create(status=200)``: an HTTP status of
+            # a model with no lifecycle, not a status field of ours.
+            other_model = (isinstance(root, ast.Name) and root.id[:1].isupper()
+                           and root.id not in MODELS)
+            if (name in WRITE_CALLS and not other_model) or is_model:
                 for kw in node.keywords:
                     if kw.arg == "status":
                         writes.append((node.lineno, _enums(kw.value)))
