@@ -122,8 +122,14 @@ class DeclarationForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(MobileForm):
     registration_number = forms.CharField(label=_("Registration number"), max_length=24)
+    mobile = forms.CharField(
+        label=_("Mobile number you registered with"), max_length=14,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+    field_order = ["registration_number", "mobile"]
 
     def clean_registration_number(self):
         return self.cleaned_data["registration_number"].strip().upper()

@@ -87,6 +87,8 @@ class OutboxBackend:
     """
 
     keeps_text = True
+    # Refused in production unless ALLOW_SANDBOX (redportal/deployment.py).
+    development_only = True
 
     def send(self, message: SmsMessage) -> None:
         return None
@@ -96,6 +98,7 @@ class ConsoleBackend:
     """Log the message with the mobile and any OTP masked (no secrets in logs)."""
 
     keeps_text = False
+    development_only = True
 
     def send(self, message: SmsMessage) -> None:
         logger.info("SMS to ******%s [%s]: %s", message.mobile[-4:], message.template,

@@ -18,4 +18,5 @@ urlpatterns = [
          name="pay"),
     path("ots/status/", views.status, name="status"),
     path("ots/status/verify/", views.status_verify, name="status_verify"),
+    path("ots/finish/", views.finish, name="finish"),
 ]

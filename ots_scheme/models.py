@@ -239,3 +239,16 @@ class Registration(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    @property
+    def identity_unverified(self) -> bool:
+        """The person proved only a mobile of their own and no officer has yet
+        checked who they are (DESIGN §7): they see the case masked, and the
+        case's owner may displace this registration."""
+        return self.identity_check_required and self.verified_at is None
+
+
+# Live registrations that do not block the case's owner (DESIGN §7): see
+# ``Registration.identity_unverified``; settled is final whoever paid.
+DISPLACEABLE = Q(identity_check_required=True, verified_at__isnull=True) & ~Q(
+    status=RegistrationStatus.SETTLED)

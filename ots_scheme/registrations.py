@@ -28,13 +28,14 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from consumers import sms_templates
 from consumers.sms import queue_sms
 from ots_scheme.models import (
+    DISPLACEABLE,
     LIVE_REGISTRATION_STATUSES,
     IdProofType,
     Registration,
@@ -118,16 +119,24 @@ def _already_registered() -> RegistrationError:
     )
 
 
-def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | None = None):
-    """Return today's quote for the case, or raise RegistrationError saying why not."""
+def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | None = None,
+                            displacing: bool = False):
+    """Return today's quote for the case, or raise RegistrationError saying why not.
+
+    ``displacing``: the registrant proved the mobile on record (or an officer
+    registers them), so an unverified registration does not stand in the way
+    (:func:`registration_displace_unverified`).
+    """
     if case.status == CaseStatus.SETTLED:
         raise RegistrationError(
             _("This case is already settled. Nothing more is due under the scheme."),
             code="settled",
         )
-    if Registration.objects.filter(
-        case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES
-    ).exists():
+    live = Registration.objects.filter(
+        case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES)
+    if displacing:
+        live = live.exclude(DISPLACEABLE)
+    if live.exists():
         raise _already_registered()
     return _quote(case=case, scheme=scheme, on=on or today_ist())
 
@@ -187,7 +196,10 @@ def create_registration(
     case = TheftCase.objects.select_for_update(of=("self",)).select_related(
         "sub_division").get(pk=case.pk)
     on = on or today_ist()
-    quote = check_case_can_register(case=case, scheme=scheme, on=on)
+    quote = check_case_can_register(case=case, scheme=scheme, on=on,
+                                    displacing=not identity_check_required)
+    if not identity_check_required:
+        registration_displace_unverified(case=case, scheme=scheme)
     registration = Registration(
         # Unique placeholder until the row id gives the real number.
         registration_number=f"NEW-{uuid.uuid4().hex}"[:24],
@@ -234,6 +246,42 @@ def create_registration(
         },
     )
     return registration
+
+
+def registration_displace_unverified(*, case: TheftCase, scheme: Scheme) -> list[Registration]:
+    """Reject the case's live registrations whose registrant nobody has verified.
+
+    DESIGN §7: a person who verified only a mobile of their own (the case had
+    none on record) must not block the case's real owner. When the owner
+    proves the mobile on record by OTP — or an officer registers them in
+    person — and registers, every live registration of the case under the
+    scheme with ``identity_check_required`` and no staff verification yet is
+    rejected with the reason, and its registrant is told by SMS. A settled
+    registration stays (the case is paid off). Money already paid on a
+    displaced registration stays in the ledger and shows under "paid, needs
+    attention" (:func:`needing_attention`) for staff to refund.
+
+    Call with the case row locked (``create_registration`` does). Returns
+    the displaced registrations.
+    """
+    displaced = list(
+        Registration.objects.select_for_update(of=("self",))
+        .filter(case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES)
+        .filter(DISPLACEABLE).order_by("pk")
+    )
+    for registration in displaced:
+        with translation.override(registration.language or "hi"):  # their SMS's language
+            reason = _("The case's owner verified the mobile on record and registered.")
+        registration.status = RegistrationStatus.REJECTED
+        registration.rejected_at = timezone.now()
+        registration.rejection_reason = reason
+        registration._change_reason = "displaced by the owner's registration"
+        registration.save(update_fields=["status", "rejected_at", "rejection_reason"])
+        _sms(registration, sms_templates.REJECTED, variables={
+            "registration": registration.registration_number, "reason": reason[:120]})
+    if displaced and case.status == CaseStatus.REGISTERED:
+        _mark_case(case, CaseStatus.FED)  # registered again by the owner's fee
+    return displaced
 
 
 def _upload_name(upload, kind: str) -> str:

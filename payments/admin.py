@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from payments.models import MissingPaymentReport, Payment, PaymentEvent, SandboxTransaction
+from payments.models import (
+    MissingPaymentReport,
+    Payment,
+    PaymentEvent,
+    RefusedCallbackTally,
+    SandboxTransaction,
+)
 
 
 class PaymentEventInline(admin.TabularInline):
@@ -45,3 +51,15 @@ class MissingPaymentReportAdmin(SimpleHistoryAdmin):
 class SandboxTransactionAdmin(admin.ModelAdmin):
     list_display = ("order_id", "bank_reference", "amount", "status", "paid_at")
     search_fields = ("order_id", "bank_reference")
+
+
+@admin.register(RefusedCallbackTally)
+class RefusedCallbackTallyAdmin(admin.ModelAdmin):
+    list_display = ("day", "reason", "count", "first_at", "last_at")
+    list_filter = ("reason",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -45,14 +45,21 @@ def parse_rupees(text: object) -> Decimal:
             cleaned = cleaned[3:]
         if not cleaned:
             raise ValueError("empty amount")
+        if "e" in cleaned.lower():
+            # DESIGN §5: exponents ("1e5", "1e30") are refused, never read.
+            raise ValueError(f"exponent in an amount: {text!r}")
         try:
             value = Decimal(cleaned)
         except InvalidOperation as exc:
             raise ValueError(f"not a number: {text!r}") from exc
     if not value.is_finite():
         raise ValueError(f"not a number: {text!r}")
-    if value != value.quantize(PAISE):
-        raise ValueError(f"more than two decimals: {text!r}")
+    try:
+        if value != value.quantize(PAISE):
+            raise ValueError(f"more than two decimals: {text!r}")
+    except InvalidOperation as exc:
+        # Too many digits to hold paise (a spreadsheet's 1e30): not an amount.
+        raise ValueError(f"too large: {text!r}") from exc
     return to_paise(value)
 
 
