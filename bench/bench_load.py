@@ -24,6 +24,7 @@ import argparse
 import csv
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -205,6 +206,11 @@ def main() -> int:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",  # plain HTTP on loopback
         "DJANGO_HSTS_SECONDS": "0",
+        # A staging site: the sandbox bank with DEBUG off, secrets of its own
+        # (redportal/deployment.py refuses the defaults).
+        "ALLOW_SANDBOX": "1",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "PAYMENT_GATEWAY_SECRET": secrets.token_urlsafe(32),
         "DATABASE_CONN_MAX_AGE": "60",
         "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "CLIENT_IP_HEADER": "HTTP_X_REAL_IP",

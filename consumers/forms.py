@@ -158,8 +158,13 @@ class DeclarationForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(MobileForm):
     registration_number = forms.CharField(label=_("Registration number"), max_length=24)
+    # The number alone never sends an SMS (issue 17): the registered mobile too,
+    # typed as people type it (issue 16: +91, spaces, dashes).
+    mobile = MobileField(label=_("Mobile number you registered with"))
+
+    field_order = ["registration_number", "mobile"]
 
     def clean_registration_number(self):
         return self.cleaned_data["registration_number"].strip().upper()

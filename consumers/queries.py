@@ -57,7 +57,10 @@ def outlook(case: TheftCase, *, on: dt.date, scheme: Scheme | None = None) -> Ca
         message = _("No settlement scheme is open for registration today.")
     else:
         try:
-            quote = check_case_can_register(case=case, scheme=scheme, on=on)
+            # The owner of a case with a mobile on record proves it by OTP, and
+            # an unverified registration of the case then gives way (DESIGN §7).
+            quote = check_case_can_register(case=case, scheme=scheme, on=on,
+                                            displacing=bool(case.consumer.mobile))
             can, code = True, "eligible"
         except RegistrationError as err:
             code, message = err.code, err.message
@@ -66,6 +69,39 @@ def outlook(case: TheftCase, *, on: dt.date, scheme: Scheme | None = None) -> Ca
         case=case, scheme=scheme, quote=quote, can_register=can, code=code, message=message,
         name=mask_name(consumer.name), mobile=mask_digits(consumer.mobile),
         account=mask_digits(consumer.account_number), has_mobile=bool(consumer.mobile),
+    )
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """The case's personal data as its registrant may see it."""
+
+    masked: bool
+    name: str
+    father_or_husband_name: str
+    address: str
+    mobile: str
+    account: str
+
+
+def case_on_record(case: TheftCase, *, identity_unverified: bool) -> CaseRecord:
+    """Return the case's record in full, or masked while identity is unverified.
+
+    DESIGN §7: a person who verified only a mobile of their own sees the
+    case masked (initials, last 4 digits, no address) until staff have
+    verified who they are.
+    """
+    consumer = case.consumer
+    if identity_unverified:
+        return CaseRecord(
+            masked=True, name=mask_name(consumer.name),
+            father_or_husband_name=mask_name(consumer.father_or_husband_name), address="",
+            mobile=mask_digits(consumer.mobile), account=mask_digits(consumer.account_number),
+        )
+    return CaseRecord(
+        masked=False, name=consumer.name,
+        father_or_husband_name=consumer.father_or_husband_name, address=consumer.address,
+        mobile=consumer.mobile, account=consumer.account_number,
     )
 
 

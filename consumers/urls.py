@@ -22,6 +22,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("ots/finish/", views.finish, name="finish"),
     path("ots/offices/", recovery_views.office_list, name="offices"),
     path("ots/status/case/", recovery_views.recover, name="recover"),
     path("ots/status/case/verify/", recovery_views.recover_verify, name="recover_verify"),

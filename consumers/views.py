@@ -29,12 +29,13 @@ from consumers.forms import (
     StatusForm,
 )
 from consumers.masking import mask_digits
-from consumers.queries import find_cases, live_registration, outlook
+from consumers.queries import case_on_record, find_cases, live_registration, outlook
 from messaging import otp
 from messaging.models import OtpPurpose
 from ots_scheme.models import IdProofType, Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from payments.models import PaymentStatus
+from redportal.clientip import client_ip
 from redportal.money import today_ist
 from redportal.throttling import ratelimited, throttle  # noqa: F401 - RATELIMIT_VIEW
 from theft_cases.models import TheftCase
@@ -104,7 +105,8 @@ def _restart(request):
 def _send(request, *, mobile: str, case: TheftCase, data: dict) -> bool:
     try:
         sent = otp.send_otp(mobile=mobile, purpose=OtpPurpose.REGISTER,
-                            subject=case.case_number, language=_language())
+                            subject=case.case_number, language=_language(),
+                            client_ip=client_ip(request))
     except otp.OtpError as err:
         messages.error(request, err.message)
         return False
@@ -248,11 +250,14 @@ def register(request, step: str):
 def _details_step(request, data, context):
     has_document = bool(data.get("document"))
     initial = data.get("details") or {}
-    if not initial:
-        consumer = context["case"].consumer
-        initial = {"applicant_name": consumer.name,
-                   "father_or_husband_name": consumer.father_or_husband_name,
-                   "address": consumer.address, "email": consumer.email}
+    unverified = bool(data.get("identity_check_required"))
+    # Only a mobile of the person's own was verified: the record stays masked
+    # and nothing of it is filled in for them (DESIGN §7).
+    record = case_on_record(context["case"], identity_unverified=unverified)
+    if not initial and not unverified:
+        initial = {"applicant_name": record.name,
+                   "father_or_husband_name": record.father_or_husband_name,
+                   "address": record.address, "email": context["case"].consumer.email}
     form = DetailsForm(request.POST or None, request.FILES or None, initial=initial,
                        has_document=has_document)
     if request.method == "POST" and form.is_valid():
@@ -264,7 +269,7 @@ def _details_step(request, data, context):
         journey.save_flow(request.session, data)
         return redirect("consumers:register", step="declaration")
     return render(request, "consumers/register_details.html", {
-        **context, "form": form, "document": data.get("document"),
+        **context, "form": form, "document": data.get("document"), "record": record,
     })
 
 
@@ -318,7 +323,8 @@ def registration(request, registration_number: str):
         return redirect(f"{reverse('consumers:status')}?registration_number="
                         f"{registration_number}")
     reg = get_object_or_404(
-        Registration.objects.select_related("case", "scheme", "sub_division__parent"),
+        Registration.objects.select_related("case", "case__consumer", "scheme",
+                                            "sub_division__parent"),
         registration_number=registration_number,
     )
     payments = list(reg.payments.filter(status=PaymentStatus.SUCCESS).order_by("paid_at"))
@@ -335,6 +341,7 @@ def registration(request, registration_number: str):
     fee_paid = reg.is_fee_paid
     return render(request, "consumers/registration.html", {
         "reg": reg, "payments": payments, "paid": paid, "due": due,
+        "record": case_on_record(reg.case, identity_unverified=reg.identity_unverified),
         "fee_paid": fee_paid, "held": bool(reg.held_reason),
         "settled": reg.status == RegistrationStatus.SETTLED,
         "mobile": mask_digits(reg.mobile),
@@ -376,15 +383,19 @@ def status(request):
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["registration_number"]
         reg = Registration.objects.filter(registration_number=number).first()
-        if reg is None:
+        # The number alone (sequential, printed on every acknowledgement) never
+        # sends an SMS: the person also gives the mobile they registered with,
+        # and a wrong pair is answered exactly like an unknown number.
+        if reg is None or not reg.mobile or reg.mobile != form.cleaned_data["mobile"]:
             not_found = True
             form.add_error("registration_number", _(
-                "No registration has this number. Check the SMS you received, or find "
-                "your registration by your case number."))
+                "No registration has this number with this mobile. Check the SMS you "
+                "received, or find your registration by your case number."))
         else:
             try:
                 sent = otp.send_otp(mobile=reg.mobile, purpose=OtpPurpose.STATUS,
-                                    subject=number, language=_language())
+                                    subject=number, language=_language(),
+                                    client_ip=client_ip(request))
             except otp.OtpError as err:
                 form.add_error(None, err.message)
             else:
@@ -417,3 +428,16 @@ def status_verify(request):
         "form": form, "status_check": True, "number": pending["number"],
         "sms_problem": otp.delivery_problem(pending.get("challenge_id")),
     })
+
+
+# --- Finish: a shared computer is left clean (DESIGN §7) -------------------------
+
+
+@require_POST
+def finish(request):
+    """End this browser's journey now: nothing of it stays for the next person."""
+    journey.end_flow(request.session)
+    request.session.flush()
+    messages.success(request, _("You have finished. Nothing of yours is kept on this "
+                                "computer; you may leave it now."))
+    return redirect("home")

@@ -43,6 +43,8 @@ class OutboxBackend:
 
     name = "outbox"
     keeps_text = True
+    # Refused in production unless ALLOW_SANDBOX (redportal/deployment.py).
+    development_only = True
 
     def send(self, message, *, template, text: str) -> str:
         return ""
@@ -53,6 +55,7 @@ class ConsoleBackend:
 
     name = "console"
     keeps_text = False
+    development_only = True
 
     def send(self, message, *, template, text: str) -> str:
         from messaging.sms import masked_variables

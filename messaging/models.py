@@ -76,6 +76,9 @@ class OtpChallenge(models.Model):
         max_length=64, blank=True, help_text="case number or registration number"
     )
     code_hash = models.CharField(max_length=128)
+    # Who asked: sends are limited per (mobile, address) as well as per
+    # mobile, so a stranger cannot use up a person's sends (DESIGN §7).
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -2,13 +2,17 @@
 
 6 digits from ``secrets``; only an HMAC-SHA256 of the code (keyed by the
 secret key, bound to the challenge's mobile and purpose) is stored; valid 10
-minutes; 5 tries; at most 3 sends per mobile per hour, counted on the durable
-``OtpChallenge`` rows so a cache flush does not reset the limit.
+minutes; 5 tries. Sends are counted on the durable ``OtpChallenge`` rows (a
+cache flush does not reset them): at most 3 per hour for a mobile from one
+client address, and at most 10 per hour for a mobile from all addresses
+together — so a stranger's three requests for someone's case no longer use
+up that person's own sends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 from dataclasses import dataclass
 
@@ -24,7 +28,8 @@ from redportal.queueing import broker_available
 
 VALID_FOR = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
-MAX_SENDS_PER_HOUR = 3
+MAX_SENDS_PER_HOUR = 3  # per (mobile, client address)
+MAX_SENDS_PER_MOBILE_PER_HOUR = 10  # per mobile, every address together
 
 
 class OtpError(Exception):
@@ -48,18 +53,38 @@ def _hash(*, mobile: str, purpose: str, code: str) -> str:
                        algorithm="sha256").hexdigest()
 
 
-def sends_left(mobile: str, *, now: dt.datetime | None = None) -> int:
-    now = now or timezone.now()
-    used = OtpChallenge.objects.filter(
+def _address(client_ip: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(client_ip))
+    except ValueError:
+        return None
+
+
+def _sends_used(mobile: str, client_ip: str, now: dt.datetime) -> tuple[int, int]:
+    """Return (sends from this address, sends from all) to ``mobile`` this hour."""
+    recent = OtpChallenge.objects.filter(
         mobile=mobile, created_at__gt=now - dt.timedelta(hours=1)
-    ).count()
-    return max(0, MAX_SENDS_PER_HOUR - used)
+    )
+    address = _address(client_ip)
+    here = recent.filter(client_ip=address) if address else recent.filter(
+        client_ip__isnull=True)
+    return here.count(), recent.count()
+
+
+def sends_left(mobile: str, *, client_ip: str = "", now: dt.datetime | None = None) -> int:
+    """Return how many more OTPs may go to ``mobile`` for this client this hour."""
+    here, everywhere = _sends_used(mobile, client_ip, now or timezone.now())
+    return max(0, min(MAX_SENDS_PER_HOUR - here, MAX_SENDS_PER_MOBILE_PER_HOUR - everywhere))
 
 
 @transaction.atomic
 def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "hi",
-             template: str = sms_templates.OTP, variables: dict | None = None) -> Sent:
-    """Make a challenge and queue its SMS; refuse past 3 sends per mobile per hour."""
+             template: str = sms_templates.OTP, variables: dict | None = None,
+             client_ip: str = "") -> Sent:
+    """Make a challenge and queue its SMS; refuse past the hourly send limits.
+
+    ``client_ip`` is the asking browser's address (``redportal.clientip``).
+    """
     # Serialise sends per mobile (PostgreSQL): lock the mobile's recent rows.
     list(OtpChallenge.objects.select_for_update()
          .filter(mobile=mobile, created_at__gt=timezone.now() - dt.timedelta(hours=1)))
@@ -70,15 +95,22 @@ def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "h
               "again in a few minutes."),
             code="sms_unavailable",
         )
-    if sends_left(mobile) <= 0:
+    here, everywhere = _sends_used(mobile, client_ip, timezone.now())
+    if here >= MAX_SENDS_PER_HOUR:
         raise OtpError(
             _("Three OTPs have already been sent to this mobile in the last hour. Please "
               "try again after an hour."),
             code="too_many_sends",
         )
+    if everywhere >= MAX_SENDS_PER_MOBILE_PER_HOUR:
+        raise OtpError(
+            _("Too many OTPs have been asked for this mobile in the last hour. Please try "
+              "again after an hour, or ask your SDO office."),
+            code="too_many_sends",
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     challenge = OtpChallenge.objects.create(
-        mobile=mobile, purpose=purpose, subject=subject[:64],
+        mobile=mobile, purpose=purpose, subject=subject[:64], client_ip=_address(client_ip),
         code_hash=_hash(mobile=mobile, purpose=purpose, code=code),
         expires_at=timezone.now() + VALID_FOR,
     )

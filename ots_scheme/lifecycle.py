@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -417,6 +417,43 @@ def registration_reject(*, registration: Registration, officer, reason: str) -> 
     _sms(registration, sms_templates.REJECTED,
          variables={"registration": registration.registration_number, "reason": reason[:120]})
     return registration
+
+
+def registrations_displace(*, case: TheftCase, scheme) -> list[Registration]:
+    """Reject the case's live, unverified registrations: its owner has registered.
+
+    DESIGN §7: a person who verified only a mobile of their own (the case had
+    none on record) must not block the case's real owner. When the owner
+    proves the mobile on record by OTP — or an officer registers them in
+    person — every live registration of the case under the scheme with
+    ``identity_check_required`` and no staff verification yet is rejected
+    with the reason, and its registrant is told by SMS. A settled one stays
+    (the case is paid off). Money already credited to a displaced
+    registration is held for staff to refund (never lost).
+    """
+    from ots_scheme.models import DISPLACEABLE
+
+    displaced = list(
+        Registration.objects.select_for_update(of=("self",))
+        .filter(case=case, scheme=scheme, status__in=Registration.LIVE_STATUSES)
+        .filter(DISPLACEABLE).order_by("pk")
+    )
+    for registration in displaced:
+        with translation.override(registration.language or "hi"):  # their SMS's language
+            reason = _("The case's owner verified the mobile on record and registered.")
+        registration.status = RegistrationStatus.REJECTED
+        registration.rejected_at = timezone.now()
+        registration.rejection_reason = reason
+        fields = ["status", "rejected_at", "rejection_reason"]
+        if registration.credited > 0 and not registration.held_reason:
+            registration.held_reason = HeldReason.NOT_LIVE
+            fields.append("held_reason")
+        _save(registration, fields, reason="displaced by the owner's registration")
+        _sms(registration, sms_templates.REJECTED, variables={
+            "registration": registration.registration_number, "reason": reason[:120]})
+    if displaced and case.status == CaseStatus.REGISTERED:
+        case_lifecycle.case_reopen(case=case)  # registered again by the owner's fee
+    return displaced
 
 
 # --- Set-based transitions --------------------------------------------------------

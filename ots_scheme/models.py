@@ -291,3 +291,16 @@ class Registration(models.Model):
         if self.total_payable is None:
             return Decimal("0.00")
         return max(Decimal("0.00"), self.total_payable - self.credited)
+
+    @property
+    def identity_unverified(self) -> bool:
+        """The person proved only a mobile of their own and no officer has yet
+        checked who they are (DESIGN §7): they see the case masked, and the
+        case's owner may displace this registration."""
+        return self.identity_check_required and self.verified_at is None
+
+
+# Live registrations that do not block the case's owner (DESIGN §7): see
+# ``Registration.identity_unverified``; settled is final whoever paid.
+DISPLACEABLE = Q(identity_check_required=True, verified_at__isnull=True) & ~Q(
+    status=RegistrationStatus.SETTLED)

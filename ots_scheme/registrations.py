@@ -25,6 +25,7 @@ from messaging.sms import queue_sms
 from ots_scheme import lifecycle
 from ots_scheme.lifecycle import RegistrationError
 from ots_scheme.models import (
+    DISPLACEABLE,
     LIVE_REGISTRATION_STATUSES,
     IdProofType,
     Registration,
@@ -76,16 +77,24 @@ def _already_registered() -> RegistrationError:
     )
 
 
-def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | None = None):
-    """Return today's quote for the case, or raise RegistrationError saying why not."""
+def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | None = None,
+                            displacing: bool = False):
+    """Return today's quote for the case, or raise RegistrationError saying why not.
+
+    ``displacing``: the registrant proved the mobile on record (or an officer
+    registers them), so an unverified registration does not stand in the way
+    (:func:`registration_displace_unverified`).
+    """
     if case.status == CaseStatus.SETTLED:
         raise RegistrationError(
             _("This case is already settled. Nothing more is due under the scheme."),
             code="settled",
         )
-    if Registration.objects.filter(
-        case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES
-    ).exists():
+    live = Registration.objects.filter(
+        case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES)
+    if displacing:
+        live = live.exclude(DISPLACEABLE)
+    if live.exists():
         raise _already_registered()
     return _quote(case=case, scheme=scheme, on=on or today_ist())
 
@@ -145,7 +154,10 @@ def create_registration(
     case = TheftCase.objects.select_for_update(of=("self",)).select_related(
         "sub_division").get(pk=case.pk)
     on = on or today_ist()
-    quote = check_case_can_register(case=case, scheme=scheme, on=on)
+    quote = check_case_can_register(case=case, scheme=scheme, on=on,
+                                    displacing=not identity_check_required)
+    if not identity_check_required:
+        registration_displace_unverified(case=case, scheme=scheme)
     registration = Registration(
         # Unique placeholder until the row id gives the real number.
         registration_number=f"NEW-{uuid.uuid4().hex}"[:24],
@@ -197,6 +209,17 @@ def create_registration(
         },
     )
     return registration
+
+
+def registration_displace_unverified(*, case: TheftCase, scheme: Scheme) -> list[Registration]:
+    """Reject the case's live registrations whose registrant nobody has verified.
+
+    DESIGN §7: a person who verified only a mobile of their own (the case had
+    none on record) must not block the case's real owner. The transition is
+    the lifecycle's (:func:`ots_scheme.lifecycle.registrations_displace`).
+    Call with the case row locked (``create_registration`` does).
+    """
+    return lifecycle.registrations_displace(case=case, scheme=scheme)
 
 
 def _upload_name(upload, kind: str) -> str:

@@ -26,6 +26,7 @@ from ots_scheme.models import Registration, Scheme
 from ots_scheme.queries import open_scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from ots_scheme.staff_forms import AssistedForm, ConsentOtpForm, RegistrationFilterForm, RejectForm
+from redportal.clientip import client_ip
 from redportal.money import today_ist
 from theft_cases.models import TheftCase
 
@@ -211,6 +212,7 @@ def _send_consent(request, state: dict, case: TheftCase):
             template=sms_templates.ASSISTED_CONSENT,
             variables={"officer": officer, "case": case.case_number},
             language="en" if (get_language() or "hi").startswith("en") else "hi",
+            client_ip=client_ip(request),
         )
     except otp.OtpError as err:
         messages.error(request, err.message)

@@ -6,6 +6,7 @@ from payments.models import (
     MissingPaymentReport,
     Payment,
     PaymentEvent,
+    RefusedCallbackTally,
     SandboxTransaction,
 )
 
@@ -72,3 +73,15 @@ class MissingPaymentReportAdmin(SimpleHistoryAdmin):
 class SandboxTransactionAdmin(admin.ModelAdmin):
     list_display = ("order_id", "bank_reference", "amount", "status", "paid_at")
     search_fields = ("order_id", "bank_reference")
+
+
+@admin.register(RefusedCallbackTally)
+class RefusedCallbackTallyAdmin(admin.ModelAdmin):
+    list_display = ("day", "reason", "count", "first_at", "last_at")
+    list_filter = ("reason",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -275,5 +275,32 @@ class RazorpayOrder(models.Model):
         return f"{self.razorpay_order_id} → {self.payment_id}"
 
 
+class RefusedCallbackTally(models.Model):
+    """How many gateway callbacks were refused on a day, and why (issue 17).
+
+    An unsigned or unreadable callback changes nothing; storing each one as
+    an event let anyone grow the ledger without bound by naming an order. A
+    refused callback now adds one to its day's row (per reason); the log
+    line keeps the detail.
+    """
+
+    day = models.DateField()
+    reason = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField(auto_now_add=True)
+    last_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("refused callbacks (per day)")
+        verbose_name_plural = _("refused callbacks (per day)")
+        ordering = ["-day", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "reason"], name="refused_callback_day_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.reason}: {self.count}"
+
+
 # The billing feed's rows (DESIGN §8), defined in their own module.
 from payments.feed_models import LedgerPosting, LedgerSequence  # noqa: E402, F401

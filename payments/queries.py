@@ -55,6 +55,14 @@ def payment_for_request(request, order_id: str) -> Payment:
     return payment
 
 
+def may_see_payment(request, payment: Payment) -> bool:
+    """True if this browser (after OTP) or officer may see the payment's details."""
+    if payment.registration.registration_number in consumer_registration_numbers(request):
+        return True
+    return is_staff_user(request.user) and visible_to(
+        request.user, Registration.objects.filter(pk=payment.registration_id)).exists()
+
+
 def payments_for_registration(registration: Registration):
     """The ledger of one registration, oldest first (for detail pages)."""
     return (

@@ -208,16 +208,30 @@ def receive_callback(*, body: bytes, headers, gateway: PaymentGateway | None = N
 
 
 def _log_refused_callback(*, body: bytes, reason: str) -> None:
-    logger.warning("payment callback refused: %s", reason)
+    """Count a refused callback on today's tally; never one row per callback.
+
+    Anyone can post to the callback URL, so what they send is not stored
+    (an event per post grew the ledger without bound): the day's count per
+    reason goes up by one, and the log says which order the body named.
+    """
+    from django.db.models import F
+
+    from payments.models import RefusedCallbackTally
+
     try:
-        order_id = str(json.loads(body).get("order_id", ""))
-    except (ValueError, AttributeError):
+        named = str(json.loads(body).get("order_id", ""))[:40]
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        named = ""
+    logger.warning("payment callback refused: %s (order %r)", reason, named)
+    day, reason = today_ist(), reason[:64]
+    tallies = RefusedCallbackTally.objects.filter(day=day, reason=reason)
+    if tallies.update(count=F("count") + 1, last_at=timezone.now()):
         return
-    with transaction.atomic():
-        payment = Payment.objects.filter(order_id=order_id).first()
-        if payment is not None:
-            _event(payment, "callback_refused", before=payment.status,
-                   payload={"reason": reason, "body": body.decode("utf-8", "replace")[:2000]})
+    try:
+        with transaction.atomic():
+            RefusedCallbackTally.objects.create(day=day, reason=reason, count=1)
+    except IntegrityError:  # another callback made the row a moment ago
+        tallies.update(count=F("count") + 1, last_at=timezone.now())
 
 
 def _notice_payload(notice: GatewayNotice, source: str) -> dict:

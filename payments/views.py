@@ -28,6 +28,7 @@ from payments.gateways.sandbox import (
     send_callbacks,
 )
 from payments.models import PaymentPurpose, PaymentStatus
+from redportal.deployment import sandbox_allowed
 from redportal.middleware import CONTENT_SECURITY_POLICY
 from redportal.money import today_ist
 from redportal.throttling import throttle
@@ -124,15 +125,23 @@ def payment_return(request, order_id: str):
             except GatewayError:
                 pass  # Reconciliation tasks keep trying; the page keeps polling.
             payment.refresh_from_db()
-    number = payment.registration.registration_number
     context = {
         "payment": payment,
         "decided": payment.status in DECIDED,
         "success": payment.status == PaymentStatus.SUCCESS,
-        "registration_number": number,
-        "registration_url": registration_page_url(number),
-        "status_url": f"/ots/status/?registration={number}",
+        # An order id alone (a shared link, a proxy log) shows only
+        # "confirming / paid / not paid": the registration number, amount
+        # and bank reference are for the person's own session or staff.
+        "owner": queries.may_see_payment(request, payment),
+        "registration_url": None,
     }
+    if context["owner"]:
+        number = payment.registration.registration_number
+        context.update({
+            "registration_number": number,
+            "registration_url": registration_page_url(number),
+            "status_url": f"/ots/status/?registration={number}",
+        })
     if request.htmx:
         response = render(request, "payments/_return_status.html", context)
         if context["success"] and context["registration_url"]:
@@ -147,6 +156,12 @@ def callback(request):
     """Server-to-server notice from the gateway (HMAC-verified in the service)."""
     result = services.receive_callback(body=request.body, headers=request.headers)
     return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
+
+
+def _sandbox_only() -> None:
+    """404 unless the sandbox gateway is configured where it may run (DESIGN §3)."""
+    if not (isinstance(get_gateway(), SandboxGateway) and sandbox_allowed()):
+        raise Http404
 
 
 def _razorpay() -> RazorpayGateway:
@@ -220,8 +235,7 @@ def razorpay_webhook(request):
 @require_http_methods(["GET", "POST"])
 def sandbox_bank(request, order_id: str):
     """The sandbox "bank" page: Pay / Fail / Leave pending (sandbox gateway only)."""
-    if not isinstance(get_gateway(), SandboxGateway):
-        raise Http404
+    _sandbox_only()
     payment = queries.payment_by_order(order_id)
     if request.method == "POST":
         outcome = request.POST.get("outcome", "")
@@ -242,11 +256,13 @@ def sandbox_status(request, order_id: str):
     """The sandbox bank's status-query endpoint: signed JSON about one order.
 
     ``SandboxGateway.query_status`` reads the same record in-process; this is
-    the bank's API as an outside client would see it.
+    the bank's API as an outside client would see it. Without the owner's
+    session (or staff) it says only the order's status, like the return page.
     """
-    if not isinstance(get_gateway(), SandboxGateway):
-        raise Http404
-    body, headers = sandbox_status_reply(order_id=order_id)
+    _sandbox_only()
+    payment = queries.payment_by_order(order_id)
+    body, headers = sandbox_status_reply(order_id=payment.order_id,
+                                         full=queries.may_see_payment(request, payment))
     response = HttpResponse(body, content_type="application/json")
     for name, value in headers.items():
         response[name] = value

@@ -1,8 +1,13 @@
-"""CSV and XLSX downloads with spreadsheet formulas neutralised (DESIGN §7).
+"""CSV and XLSX files with spreadsheet formulas neutralised (DESIGN §7).
 
 A cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage
 return) would run as a formula when a spreadsheet opens it, so text cells get
 a leading apostrophe. Numbers (Decimal, int) stay numbers.
+
+Every CSV or XLSX the portal writes — downloads, the import error report —
+goes through :class:`SafeCsvWriter` or :func:`xlsx_bytes` here, header row
+included (an uploaded header cell ``=HYPERLINK(...)`` came out raw in the
+error report); ``tests/security`` checks no other module writes one.
 """
 
 from __future__ import annotations
@@ -38,6 +43,25 @@ def _content_disposition(filename: str) -> str:
     return f'attachment; filename="{plain}"'
 
 
+def safe_row(row: Iterable) -> list:
+    """Return every cell of ``row`` through :func:`safe_cell`."""
+    return [safe_cell(value) for value in row]
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose every row — header or data — is neutralised."""
+
+    def __init__(self, stream):
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row: Iterable):
+        return self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -45,13 +69,13 @@ class _Echo:
 
 def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]):
     """Stream a UTF-8 CSV (with BOM, so Excel shows Hindi) of neutralised cells."""
-    writer = csv.writer(_Echo())
+    writer = SafeCsvWriter(_Echo())
 
     def lines():
         yield "\ufeff"
-        yield writer.writerow([safe_cell(h) for h in header])
+        yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow([safe_cell(v) for v in row])
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _content_disposition(filename)
@@ -63,9 +87,9 @@ def xlsx_bytes(*, header: Sequence[str], rows: Iterable[Sequence], title: str = 
     """Return an XLSX workbook (write-only, so memory stays flat) as bytes."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([safe_cell(h) for h in header])
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append(safe_row(row))
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

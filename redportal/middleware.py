@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +67,51 @@ class SecurityHeadersMiddleware:
         if getattr(settings, "DEBUG", False):
             response.headers.pop("Strict-Transport-Security", None)
         return response
+
+
+BAD_INPUT_PAGE = """<!doctype html><html lang="hi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>RED portal: bad request</title></head><body>
+<h1>अनुरोध पढ़ा नहीं जा सका</h1>
+<p>इसमें ऐसे अक्षर हैं जो किसी फ़ॉर्म में नहीं होते। कृपया पिछले पृष्ठ पर लौटकर फिर से लिखें।</p>
+<h1 lang="en">The request could not be read</h1>
+<p lang="en">It holds characters no form has. Please go back and type it again.</p>
+</body></html>"""
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _holds_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vals)
+               for key, vals in values.lists())
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a NUL byte anywhere a person's text comes in (DESIGN §7).
+
+    PostgreSQL cannot hold NUL in text, and psycopg refuses it in any query
+    parameter, so a NUL reaching a query (a URL argument, a raw GET/POST
+    value, a cookie) was a 500. No form, URL or cookie of the portal ever
+    carries one, so it is refused here once instead of in every view.
+    Form bodies are checked only for views that read them as forms (not the
+    CSRF-exempt gateway callbacks, which read the raw body).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if ("\x00" in request.path_info or _holds_nul(request.GET)
+                or any("\x00" in v for v in request.COOKIES.values())):
+            return _bad_input()
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        if not request.content_type.startswith(FORM_TYPES):
+            return None
+        return _bad_input() if _holds_nul(request.POST) else None
+
+
+def _bad_input():
+    return HttpResponseBadRequest(BAD_INPUT_PAGE)

@@ -19,6 +19,7 @@ copy that may be missing:
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
@@ -80,3 +81,64 @@ class SessionStore(CachedDBStore):
             self._cache.delete(self.cache_key_prefix + session_key)
         except Exception as exc:  # noqa: BLE001
             _cache_failed("delete", exc)
+
+
+# --- Consumer sessions on shared computers (DESIGN §7) -------------------------
+
+# A person at a CSC kiosk walks away mid-journey: their session ends 30
+# minutes after their last request, or at once on "Finish". Staff sessions
+# (logged in) keep Django's own lifetime.
+SEEN = "_consumer_seen"
+
+
+def _idle_seconds() -> int:
+    return int(getattr(settings, "CONSUMER_SESSION_IDLE_SECONDS", 30 * 60))
+
+
+def _refresh_seconds() -> int:
+    return int(getattr(settings, "CONSUMER_SESSION_REFRESH_SECONDS", 60))
+
+
+def is_consumer_session(request) -> bool:
+    """True when an anonymous browser holds a session (a consumer's journey)."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or (user is not None and user.is_authenticated):
+        return False
+    if not session.session_key and not session.modified:
+        return False  # no session cookie and nothing stored: nothing to end
+    return any(key != SEEN for key in session.keys())
+
+
+class ConsumerSessionMiddleware:
+    """End a consumer's session 30 minutes after their last request.
+
+    The expiry is renewed at most once a minute (each renewal writes the
+    session row), so a session ends between 29 and 30 minutes after the
+    last request, never later. Placed after SessionMiddleware and
+    AuthenticationMiddleware: it runs before the session is saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None:
+            return response
+        if user is not None and user.is_authenticated:
+            if session.get(SEEN) is not None:
+                # Logged in from a browser that had a journey: staff lifetime.
+                session.pop(SEEN, None)
+                session.set_expiry(None)
+            return response
+        if not is_consumer_session(request):
+            return response
+        now = int(time.time())
+        seen = session.get(SEEN)
+        if session.modified or not isinstance(seen, int) or now - seen >= _refresh_seconds():
+            session[SEEN] = now
+            session.set_expiry(_idle_seconds())
+        return response

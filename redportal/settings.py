@@ -14,7 +14,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The fallback key only ever serves a laptop; `check --deploy` flags it.
+# A staging site: the sandbox bank and development SMS run with DEBUG off,
+# and every page says "test site — no real money" (redportal/deployment.py).
+ALLOW_SANDBOX = env.bool("ALLOW_SANDBOX", default=False)
+# The fallback key only ever serves a laptop: with DEBUG off the portal
+# refuses to start with it (redportal/deployment.py).
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
     default="django-insecure-redportal-development-key-change-me-0123456789",
@@ -52,16 +56,22 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    # Last: the project's own system checks (redportal/deployment.py).
+    "redportal.apps.RedportalConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session cookie or a form (DESIGN §7).
+    "redportal.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Consumer sessions end 30 min after the last request (shared computers).
+    "redportal.sessions.ConsumerSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -125,10 +135,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Staff login lockout (DESIGN §7): 5 failures per username and IP for 30 min.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Staff login lockout (DESIGN §7) for 30 min: 5 failures for an account from
+# one address, or 10 across all addresses (redportal/login.py).
+LOGIN_FAILURES_PER_ADDRESS = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+AXES_FAILURE_LIMIT = "redportal.login.failure_limit"
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
@@ -183,22 +196,22 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SCHEME_CATALOGUE_SECONDS = env.int("SCHEME_CATALOGUE_SECONDS", default=30)
 
 # Cache: Redis when configured (rate limits shared by every web process),
-# local memory otherwise.
+# local memory otherwise. Nothing in it is the record: with Redis down every
+# cache call fails open, quickly (redportal/cache.py).
 CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
 if CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="redportal"),
-        }
-    }
+    from redportal.cache import redis_cache  # noqa: E402
+
+    CACHES = {"default": redis_cache(CACHE_URL,
+                                     key_prefix=env("CACHE_KEY_PREFIX", default="redportal"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
 # Sessions: PostgreSQL is the record, read through the cache (redportal/sessions.py).
 SESSION_ENGINE = "redportal.sessions"
 SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=600)
+# A consumer's session (no login) ends this long after the last request.
+CONSUMER_SESSION_IDLE_SECONDS = env.int("CONSUMER_SESSION_IDLE_SECONDS", default=30 * 60)
 RATELIMIT_VIEW = "redportal.throttling.ratelimited"
 # The client address behind a proxy, resolved once (redportal/clientip.py):
 # the header nginx overwrites with the real address, e.g. HTTP_X_REAL_IP.
@@ -293,7 +306,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# Secure by default (DESIGN §7): with DEBUG off HTTPS redirect, secure
+# cookies and HSTS are on unless the environment turns them off.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A health check may talk to gunicorn directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The refusal page in the person's language (Django's own is English).

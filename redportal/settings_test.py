@@ -10,6 +10,13 @@ from redportal.settings import *  # noqa: F403
 from redportal.settings import CELERY_BROKER_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The suite runs as a staging site: DEBUG off, the sandbox bank and the
+# outbox SMS backend allowed, secrets of its own — so the real Celery
+# worker of the PostgreSQL run starts (redportal/deployment.py). Fixed
+# values: the worker and the tests must sign and hash alike.
+ALLOW_SANDBOX = True
+SECRET_KEY = "redportal-test-suite-secret-key-not-for-any-site-0123456789abcdef"
+PAYMENT_GATEWAY_SECRET = "redportal-test-suite-gateway-secret"
 # Browser tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -1,11 +1,13 @@
 """URL map of the portal (DESIGN §3). Each app owns its own urls module."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from redportal import views
+from redportal.login import StaffAdminLoginForm, StaffLoginForm
+
+admin.site.login_form = StaffAdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +16,8 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     # Login and logout only: no e-mail is configured, so no password-reset
     # pages (IT support resets staff passwords in the admin).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=StaffLoginForm),
+         name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -33,8 +36,6 @@ urlpatterns = [
     # Integration API for machine clients (DESIGN §8).
     path("api/", include("api.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static serving of MEDIA_URL, whatever DEBUG says (DESIGN §7): uploaded
+# ID documents and import files reach people only through views that check
+# who is asking (registrations:document, theft_cases:import_download).

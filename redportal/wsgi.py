@@ -8,6 +8,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redportal.settings")
 
 application = get_wsgi_application()
 
+# DESIGN §3: never serve with the sandbox bank, development SMS or a default
+# secret in production; gunicorn fails to boot with the reason.
+from redportal.deployment import refuse_unsafe_production  # noqa: E402
+
+refuse_unsafe_production()
+
 
 def _warm_up() -> None:
     """Load translation catalogues and compile the public templates once.

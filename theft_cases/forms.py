@@ -115,7 +115,8 @@ class CaseForm(forms.Form):
 
     def clean_case_number(self):
         number = self.cleaned_data["case_number"].strip()
-        if self.case is None and TheftCase.objects.filter(case_number=number).exists():
+        # Unique whatever the capitals (DESIGN §5): "lko/ami/1" is "LKO/AMI/1".
+        if self.case is None and TheftCase.objects.filter(case_number__iexact=number).exists():
             raise forms.ValidationError(_("A case with this number is already on the portal."))
         return number
 
@@ -180,8 +181,10 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(
                 str(import_files.FILE_PROBLEMS["too_large"]) % {"limit": limit // (1024 * 1024)}
             )
+        # Only the kind of file and its zip directory here: the rows are read
+        # in the worker, never in a web request (DESIGN §5).
         try:
-            import_files.check_file(upload.file)
+            import_files.check_upload(upload.file)
         except import_files.ImportFileError as exc:
             raise forms.ValidationError(exc.message()) from exc
         upload.seek(0)

@@ -15,7 +15,6 @@ reflects the database at the moment of applying.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import uuid
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from itertools import islice
 from typing import IO
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from consumers.models import Consumer
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
-from redportal.exports import safe_cell
+from redportal.exports import SafeCsvWriter
 from theft_cases.import_files import ImportFileError, open_sheet
 from theft_cases.models import TheftCase
 from theft_cases.rows import CaseRow, cell_text, parse_row
@@ -77,6 +77,10 @@ REASONS = {
         "a case with this number exists outside your jurisdiction"
     ),
     "duplicate_in_file": _("case number repeated in this file (the first copy counts)"),
+    "case_number_other_capitals": _(
+        "the portal has this case number in other capitals (case numbers are the same "
+        "whatever their capitals): use the number as it is on the portal"
+    ),
 }
 
 def reason_text(code: str) -> str:
@@ -107,18 +111,22 @@ class Outcome:
 
 
 class ErrorReport:
-    """CSV of rejected rows: the original row plus line, column and reason."""
+    """CSV of rejected rows: the original row plus line, column and reason.
+
+    Header names and cells come from the uploaded file: every one goes
+    through the neutralising writer (DESIGN §7).
+    """
 
     def __init__(self, stream: IO[str], header: list[str]):
         self.columns = [c for c in header if c]
-        self.writer = csv.writer(stream)
+        self.writer = SafeCsvWriter(stream)
         stream.write("\ufeff")
         self.writer.writerow(["line", "column", "reason", *self.columns])
 
     def add(self, line: int, columns: list[str], codes: list[str], raw: dict) -> None:
         self.writer.writerow([
             line, ", ".join(columns), "; ".join(reason_text(c) for c in codes),
-            *(safe_cell(cell_text(raw.get(c))) for c in self.columns),
+            *(cell_text(raw.get(c)) for c in self.columns),
         ])
 
 
@@ -205,14 +213,15 @@ class _Run:
 
     def chunk(self, pairs: list[tuple[int, dict]]) -> None:
         valid: list[tuple[int, dict, CaseRow]] = []
-        numbers = [cell_text(raw.get("case_number")) for _, raw in pairs]
-        fresh = self.seen.first_seen(list(dict.fromkeys(n for n in numbers if n)))
-        for (line, raw), case_number in zip(pairs, numbers, strict=True):
-            if case_number:
-                if case_number not in fresh:
+        # Case numbers are one whatever their capitals (DESIGN §5).
+        keys = [cell_text(raw.get("case_number")).upper() for _, raw in pairs]
+        fresh = self.seen.first_seen(list(dict.fromkeys(k for k in keys if k)))
+        for (line, raw), key in zip(pairs, keys, strict=True):
+            if key:
+                if key not in fresh:
                     self.reject(line, raw, ["case_number"], ["duplicate_in_file"])
                     continue
-                fresh.discard(case_number)  # later copies in this chunk are duplicates
+                fresh.discard(key)  # later copies in this chunk are duplicates
             result = parse_row(raw, today=self.today)
             if isinstance(result, list):
                 self.reject(line, raw, [e.column for e in result], [e.reason for e in result])
@@ -225,24 +234,27 @@ class _Run:
                 self.reject(line, raw, ["sub_division_code"], ["outside_jurisdiction"])
                 continue
             valid.append((line, raw, result))
-        existing = TheftCase.objects.select_related("consumer", "sub_division").filter(
-            case_number__in=[row.case_number for _, _, row in valid]
-        )
+        existing = TheftCase.objects.select_related("consumer", "sub_division").annotate(
+            number_key=Upper("case_number")
+        ).filter(number_key__in=[row.case_number.upper() for _, _, row in valid])
         if self.apply:
             # Not the joined sub-division rows: registrations in the unit
             # must not wait for a long import to commit.
             existing = existing.select_for_update(of=("self", "consumer"))
-        by_number = {case.case_number: case for case in existing}
+        by_number = {case.case_number.upper(): case for case in existing}
         new_rows: list[CaseRow] = []
         changed: list[tuple[TheftCase, bool, bool]] = []
         for line, raw, row in valid:
-            case = by_number.get(row.case_number)
+            case = by_number.get(row.case_number.upper())
             if case is None:
                 new_rows.append(row)
                 self._result(line, "created")
                 continue
             if not case.sub_division.path.startswith(self.prefix):
                 self.reject(line, raw, ["case_number"], ["case_outside_jurisdiction"])
+                continue
+            if case.case_number != row.case_number:
+                self.reject(line, raw, ["case_number"], ["case_number_other_capitals"])
                 continue
             case_changed, money_changed = _assign_case(case, row, self.sub_divisions)
             person_changed = _assign_consumer(case.consumer, row)

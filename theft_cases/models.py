@@ -92,13 +92,15 @@ class TheftCase(models.Model):
         indexes = [
             models.Index(fields=["sub_division", "status"]),
             models.Index(fields=["status", "detection_date"]),
-            # The public lookup matches the case number whatever its case
-            # (UPPER(case_number) = UPPER(%s)); without this, a scan of every case.
-            models.Index(Upper("case_number"), name="theftcase_case_number_upper"),
             # The integration API's change feed pages on (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="theftcase_updated_id"),
         ]
         constraints = [
+            # DESIGN §5: case numbers are unique ignoring case ("lko/ami/1" and
+            # "LKO/AMI/1" are one case). The same index serves the public
+            # lookup, which matches UPPER(case_number) = UPPER(%s).
+            models.UniqueConstraint(Upper("case_number"),
+                                    name="theftcase_case_number_upper_uniq"),
             models.CheckConstraint(
                 condition=models.Q(assessment_amount__gte=0)
                 & models.Q(compounding_fee__gte=0)

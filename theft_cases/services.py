@@ -71,7 +71,7 @@ def queue_quote_recompute(case_ids: list[int]) -> int:
 def case_feed(*, user, row: CaseRow) -> TheftCase:
     """Feed one case (single entry): a new consumer row and the case."""
     unit = _sub_division_for(user, row.sub_division_code)
-    if TheftCase.objects.filter(case_number=row.case_number).exists():
+    if TheftCase.objects.filter(case_number__iexact=row.case_number).exists():
         raise ValidationError(_("A case with this number is already on the portal."))
     consumer = Consumer(**{name: getattr(row, name) for name in CONSUMER_FIELDS})
     consumer._history_user = user
@@ -250,6 +250,40 @@ def _fail(case_import_id: int, message: str) -> CaseImport:
         case_import.status = ImportStatus.FAILED
         case_import.message = message
         case_import.save(update_fields=["status", "message"])
+    return case_import
+
+
+def import_fail_unexpected(*, case_import_id: int, error: Exception,
+                           language: str = "hi") -> CaseImport | None:
+    """Mark a validating or applying import failed after an unexpected error.
+
+    The tasks call this for any error the pipeline did not turn into a
+    refusal of its own, so an import never waits for ever; an apply has
+    rolled back, so nothing of it was written. A database that cannot be
+    reached is left to the stalled-import sweep, which queues it again.
+    """
+    from django.db import DatabaseError, InterfaceError, OperationalError
+
+    if isinstance(error, (OperationalError, InterfaceError)):
+        raise error
+    logger.exception("case import %s stopped on an unexpected error", case_import_id,
+                     exc_info=error)
+    with override(language):
+        message = _("The import stopped on an unexpected error (%(error)s). Nothing was "
+                    "applied. Check the file against the import template, or send it to "
+                    "IT support.") % {"error": error.__class__.__name__}
+    try:
+        with transaction.atomic():
+            case_import = CaseImport.objects.select_for_update().filter(
+                pk=case_import_id).first()
+            if case_import is None or case_import.status not in (
+                    ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.APPLYING):
+                return None
+            case_import.status = ImportStatus.FAILED
+            case_import.message = message
+            case_import.save(update_fields=["status", "message"])
+    except DatabaseError:
+        raise error from None
     return case_import
 
 

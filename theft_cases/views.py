@@ -17,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
-from django_tables2.paginators import LazyPaginator
 
 from organization.scoping import staff_required, visible_to
 from redportal.exports import csv_response, xlsx_response
 from redportal.money import today_ist
+from redportal.pagination import BoundedLazyPaginator
 from theft_cases import importing, queries, services
 from theft_cases.compounding import suggest_compounding_fee
 from theft_cases.filters import CaseFilter
@@ -44,7 +44,7 @@ def case_list(request):
     case_filter = _filtered(request)
     cases = case_filter.qs
     table = CaseTable(cases)
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": LazyPaginator}
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": BoundedLazyPaginator}
                   ).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
@@ -155,11 +155,15 @@ def compounding_fee(request):
 def import_list(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        case_import = services.import_upload(
-            user=request.user, uploaded_file=form.cleaned_data["file"],
-            language=get_language() or "hi",
-        )
-        return redirect("theft_cases:import_detail", pk=case_import.pk)
+        try:
+            case_import = services.import_upload(
+                user=request.user, uploaded_file=form.cleaned_data["file"],
+                language=get_language() or "hi",
+            )
+        except ValidationError as exc:  # e.g. the background service is down
+            form.add_error(None, exc)
+        else:
+            return redirect("theft_cases:import_detail", pk=case_import.pk)
     imports = queries.imports_visible_to(request.user)[:50]
     return render(request, "theft_cases/import_list.html", {"form": form, "imports": imports})
 

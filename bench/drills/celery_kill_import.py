@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -37,6 +38,10 @@ ENV = {
     "CACHE_URL": os.environ.get("DRILL_CACHE_URL", "redis://127.0.0.1:6379/3"),
     "CACHE_KEY_PREFIX": f"drill-import-{os.getpid()}",
     "CELERY_QUEUE": f"drill-import-{os.getpid()}",
+    # A staging site (redportal/deployment.py refuses default secrets).
+    "ALLOW_SANDBOX": "1",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "PAYMENT_GATEWAY_SECRET": secrets.token_urlsafe(32),
 }
 os.environ.update(ENV)
 

@@ -21,6 +21,10 @@ fi
 pg() { "${AS[@]}" pg_ctl -D "$DATA/db" -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1" -l "$DATA/pg.log" -w "$@" >/dev/null; }
 pg start
 createdb -h 127.0.0.1 -p "$PORT" -U postgres redportal
+# A staging site on plain HTTP: the sandbox with DEBUG off, secrets of its own.
+export ALLOW_SANDBOX=1 DJANGO_SECURE_SSL_REDIRECT=0 \
+  DJANGO_SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+  PAYMENT_GATEWAY_SECRET="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
 export DJANGO_SETTINGS_MODULE=redportal.settings DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 \
   DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DATABASE_CONN_MAX_AGE=60 \
   DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/redportal" LOG_LEVEL=WARNING

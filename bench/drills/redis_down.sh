@@ -13,6 +13,10 @@ PY=.venv/bin/python
 PORT_REDIS=${DRILL_REDIS_PORT:-6390}
 PORT_WEB=${DRILL_WEB_PORT:-8790}
 WORK=$(mktemp -d /tmp/redportal-drill-redis.XXXX)
+# A staging site on plain HTTP: the sandbox with DEBUG off, secrets of its own.
+export ALLOW_SANDBOX=1 DJANGO_SECURE_SSL_REDIRECT=0 \
+  DJANGO_SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+  PAYMENT_GATEWAY_SECRET="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
 export DJANGO_SETTINGS_MODULE=redportal.settings DJANGO_DEBUG=0 \
   DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 \
   DATABASE_URL="sqlite:///$WORK/db.sqlite3" MEDIA_ROOT="$WORK/media" \

@@ -72,6 +72,9 @@ class PaymentGateway:
 
     name = ""
     signature_header = ""
+    # True for the portal's own pretend bank: refused in production unless
+    # ALLOW_SANDBOX names a staging site (redportal/deployment.py).
+    is_sandbox = False
 
     def checkout_url(self, *, order_id: str) -> str:
         """Return the URL the browser is sent to, to pay ``order_id``."""

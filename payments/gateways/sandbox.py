@@ -53,6 +53,7 @@ BANK_OUTCOMES = (NoticeStatus.SUCCESS, NoticeStatus.FAILED, NoticeStatus.PENDING
 class SandboxGateway(PaymentGateway):
     name = "sandbox"
     signature_header = "X-Sandbox-Signature"
+    is_sandbox = True
 
     def checkout_url(self, *, order_id: str) -> str:
         return reverse("payments:sandbox_bank", args=[order_id])
@@ -136,10 +137,15 @@ def signed_callback(txn, *, status: str | None = None) -> tuple[bytes, dict]:
     return body, {SandboxGateway.signature_header: SandboxGateway.sign(body)}
 
 
-def sandbox_status_reply(*, order_id: str) -> tuple[bytes, dict]:
-    """Return the signed body and headers the bank's status endpoint answers."""
+def sandbox_status_reply(*, order_id: str, full: bool = True) -> tuple[bytes, dict]:
+    """Return the signed body and headers the bank's status endpoint answers.
+
+    ``full=False``: only the order and its status, no amount or reference.
+    """
     notice = SandboxGateway().query_status(order_id=order_id)
     data = notice.raw or {"order_id": order_id, "status": notice.status}
+    if not full:
+        data = {"order_id": order_id, "status": notice.status}
     body = json.dumps(data, sort_keys=True).encode()
     return body, {SandboxGateway.signature_header: SandboxGateway.sign(body)}
 

@@ -210,7 +210,8 @@ def test_status_by_number_and_otp(client, org_tree, demo):
 
     other = Client()
     other.post(reverse("consumers:status"),
-               {"registration_number": reg.registration_number.lower()})
+               {"registration_number": reg.registration_number.lower(),
+                "mobile": f"+91 {reg.mobile}"})
     code = otp_from_outbox(reg.mobile)
     response = other.post(reverse("consumers:status_verify"), {"code": code})
     assert response.url == reverse("consumers:registration", args=[reg.registration_number])
@@ -220,7 +221,8 @@ def test_status_by_number_and_otp(client, org_tree, demo):
 
 def test_status_unknown_number(client, org_tree, demo):
     client.cookies["django_language"] = "en"
-    page = client.post(reverse("consumers:status"), {"registration_number": "NOPE-1"})
+    page = client.post(reverse("consumers:status"), {"registration_number": "NOPE-1",
+                                                     "mobile": "9876543210"})
     assert "No registration has this number" in page.content.decode()
     assert not SmsMessage.objects.exists()
 

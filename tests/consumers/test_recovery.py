@@ -78,7 +78,8 @@ def test_no_mobile_on_record_names_the_office(client, org_tree, demo):
 
 
 def test_registration_number_not_found_offers_the_case_number_way(client, org_tree):
-    page = text_of(client.post(reverse("consumers:status"), {"registration_number": "NOPE"}))
+    page = text_of(client.post(reverse("consumers:status"), {"registration_number": "NOPE",
+                                                             "mobile": "9876543210"}))
     assert reverse("consumers:recover") in page
     assert reverse("consumers:offices") in page
 
@@ -262,6 +263,7 @@ def test_every_otp_page_offers_the_change_of_mobile(client, org_tree, demo):
     assert reverse("consumers:mobile_change") in page
     registration = RegistrationFactory(case=TheftCaseFactory())
     client.post(reverse("consumers:status"),
-                {"registration_number": registration.registration_number})
+                {"registration_number": registration.registration_number,
+                 "mobile": registration.mobile})
     page = text_of(client.get(reverse("consumers:status_verify")))
     assert reverse("consumers:mobile_change") in page

@@ -23,7 +23,7 @@ QUERY = re.compile(r"\b(" + "|".join(SCOPED) + r")\.objects\b")
 ALLOWED = {
     # Case numbers are unique across the discom (DESIGN §5): the check must
     # see every unit; it answers only "taken", never the case itself.
-    ("theft_cases/forms.py", "TheftCase.objects.filter(case_number=number).exists()"),
+    ("theft_cases/forms.py", "TheftCase.objects.filter(case_number__iexact=number).exists()"),
 }
 
 

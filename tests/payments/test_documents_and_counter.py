@@ -207,6 +207,7 @@ def test_report_missing_with_unknown_number_changes_nothing(client):
 def test_payment_pages_in_both_languages(client, consumer_client, registration, language,
                                          as_user):
     client.cookies["django_language"] = language
+    consumer_client(registration.registration_number)  # the owner's session
     payment = services.start_payment(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     page = client.get(reverse("payments:return", args=[payment.order_id]))

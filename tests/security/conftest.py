@@ -7,6 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+# The payments fixtures (a registration with a quote, a browser holding it),
+# shared with the security tests.
+from tests.payments.conftest import consumer_client, make_registration  # noqa: F401
+
 FOREIGN_CASE_NUMBER = "LKO/AMN/2023/0123 A-1"
 
 

@@ -22,7 +22,7 @@ def test_correct_password_logs_in(client, users):
 
 @pytest.mark.django_db
 def test_lockout_after_five_failures(client, users):
-    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.LOGIN_FAILURES_PER_ADDRESS == 5
     for _ in range(4):
         response = _attempt(client, "not-the-password")
         assert response.status_code == 200  # the form again, with an error

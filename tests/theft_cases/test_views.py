@@ -256,7 +256,6 @@ def test_import_page_in_hindi(as_user, users, upload):
     ("data", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not a CSV"),
-        (b"case_number,name\nX,Y\n", "Required columns missing"),
     ],
 )
 def test_import_refuses_bad_files(as_user, users, upload, data, message):
@@ -266,6 +265,17 @@ def test_import_refuses_bad_files(as_user, users, upload, data, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert CaseImport.objects.count() == 0
+
+
+def test_import_missing_columns_found_by_the_worker(as_user, users, upload):
+    """The header is read in the worker, never in the web request (DESIGN §5)."""
+    client = as_user("je_aminabad")
+    client.cookies.load({"django_language": "en"})
+    upload(client, b"case_number,name\nX,Y\n")
+    record = CaseImport.objects.get()
+    assert record.status == ImportStatus.FAILED
+    assert "Required columns missing" in record.message
+    assert "Required columns missing" in client.get(f"/staff/imports/{record.pk}/").content.decode()
 
 
 def test_import_refuses_too_large(as_user, users, upload, settings):

@@ -1,0 +1,11 @@
+"""The project itself as an app: loads its system checks (redportal.deployment)."""
+
+from django.apps import AppConfig
+
+
+class RedportalConfig(AppConfig):
+    name = "redportal"
+    verbose_name = "RED portal"
+
+    def ready(self):
+        from redportal import deployment  # noqa: F401 - registers the deploy checks
