@@ -85,6 +85,9 @@ def _holds_nul(values) -> bool:
                for key, vals in values.lists())
 
 
+API_PREFIX = "/api/"
+
+
 class RefuseNulMiddleware:
     """Answer 400 to a NUL byte anywhere a person's text comes in (DESIGN §7).
 
@@ -100,6 +103,10 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(API_PREFIX):
+            # The integration API refuses NUL itself, in its JSON error shape
+            # (DESIGN §8: machine clients get {"code", "message_hi", …}).
+            return self.get_response(request)
         if ("\x00" in request.path_info or _holds_nul(request.GET)
                 or any("\x00" in v for v in request.COOKIES.values())):
             return _bad_input()
