@@ -397,3 +397,20 @@ def test_flag_and_its_clearing_show_in_the_case_history(as_user, org_tree, schem
     assert any(r.startswith("registered") for r in reasons)
     page = as_user("je_aminabad").get(reverse("theft_cases:detail", args=[case.case_number]))
     assert "flagged by the sweep" in page.content.decode()
+
+
+def test_audit_on_the_seeded_demo_finds_nothing(db):
+    from django.utils import timezone
+
+    from ots_scheme.models import Scheme
+    from theft_cases.models import TheftCase
+
+    call_command("seed_demo", "--cases", "60", stdout=io.StringIO())
+    assert audit_ledger().counts == {}
+    # A demo person registers and pays the fee at the sandbox bank.
+    now = timezone.now()
+    case = TheftCase.objects.filter(consumer__mobile__gt="").order_by("pk").first()
+    reg = register(case, Scheme.objects.get(code="DEMO-OTS-THEFT"), at=now)
+    bank_pays(order(reg, PaymentPurpose.REGISTRATION_FEE, at=now), at=now)
+    result = audit_ledger()
+    assert result.checked >= 2 and result.counts == {}
