@@ -52,6 +52,8 @@ PAGE = 1000
 def setup_django(media: Path) -> None:
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
     os.environ["DJANGO_SETTINGS_MODULE"] = "redportal.settings"
+    # The in-process client speaks plain HTTP; production redirects to HTTPS.
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     os.environ["MEDIA_ROOT"] = str(media)
     os.environ["API_CLIENT_THROTTLE_RATE"] = "1000000/min"  # the bench is one client
     os.environ.pop("CELERY_BROKER_URL", None)

@@ -271,8 +271,6 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 
 # Outside services.
 SMS_BACKEND = env("SMS_BACKEND", default="messaging.backends.OutboxBackend")
-# A staging site may keep the development backends (DESIGN §3).
-ALLOW_SANDBOX = env.bool("ALLOW_SANDBOX", default=False)
 # The real provider (messaging/msg91.py, docs/deploy.md) and the DLT
 # registration: entity id, header, and one template id per registered
 # template name (`manage.py sms_templates`), e.g.
