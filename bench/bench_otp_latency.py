@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import statistics
 import subprocess
@@ -329,7 +330,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-otp-"))
     csv_path = work / f"cases-{args.scale}.csv"
     base_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "redportal.settings",
-                "DATABASE_URL": template_url, "MEDIA_ROOT": str(work / "media")}
+                "DATABASE_URL": template_url, "MEDIA_ROOT": str(work / "media"),
+                # A staging-like site: the sandbox bank is configured (no money
+                # moves here), with real secrets, or the workers refuse to start.
+                "ALLOW_SANDBOX": "1", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "PAYMENT_GATEWAY_SECRET": secrets.token_urlsafe(32),
+                "DJANGO_SECURE_SSL_REDIRECT": "0"}
     base_env.pop("CELERY_BROKER_URL", None)
     print(f"preparing {cases:,} cases and a {args.scale:,}-row import …", flush=True)
     prep = subprocess.run([sys.executable, __file__, "--prepare", str(csv_path),  # noqa: S603
