@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consumers.uploads import check_document
+from core.mobile import normalise_mobile
 from messaging import otp
 from ots_scheme.models import IdProofType
-from redportal.mobile import normalise_mobile
 
 
 class LookupForm(forms.Form):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.throttling import throttle
 from consumers import journey
 from consumers.forms import CaseNumberForm, MobileChangeForm, MobileChangeProofForm, OtpForm
 from consumers.masking import mask_digits
@@ -25,7 +26,6 @@ from messaging import otp
 from messaging.models import OtpPurpose
 from organization.queries import office_of, offices
 from ots_scheme.models import Registration
-from redportal.throttling import throttle
 from theft_cases.models import TheftCase
 
 RECOVER = "ots_recover"

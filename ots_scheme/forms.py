@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from redportal.forms import AmountField
+from common.forms import AmountField
 
 
 class CalculatorForm(forms.Form):

@@ -20,6 +20,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import today_ist
+from core.mobile import normalise_mobile
+from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import queue_sms
 from ots_scheme import lifecycle
@@ -32,8 +35,6 @@ from ots_scheme.models import (
     RegistrationStatus,
     Scheme,
 )
-from redportal.mobile import normalise_mobile
-from redportal.money import format_inr, today_ist
 from theft_cases.models import CaseStatus, TheftCase
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.dates import ist_date, today_ist
 from ots_scheme.models import Phase, Registration, RegistrationStatus, Scheme
 from ots_scheme.settlement import (
     PhaseRule,
@@ -26,7 +27,6 @@ from ots_scheme.settlement import (
     UnknownScheme,
     quote,
 )
-from redportal.money import ist_date, today_ist
 from theft_cases.models import CaseStatus
 
 logger = logging.getLogger(__name__)

@@ -3,9 +3,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from core.dates import today_ist
 from ots_scheme.forms import CalculatorForm
 from ots_scheme.queries import calculator_schemes
-from redportal.money import today_ist
 
 FIELDS = ("assessment", "compounding_fee", "deposited")
 
