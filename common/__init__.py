@@ -2,5 +2,5 @@
 
 ``core`` holds the pure ones (standard library only); these need Django or a
 third-party library: exports, pdf, queueing, client IP, throttling, commands,
-form fields, pagination, the sandbox switch.
+form fields (amounts, mobiles), document uploads, pagination, the sandbox switch.
 """
