@@ -42,6 +42,7 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Two workers: OTPs and other interactive work on the fast queue never wait
 # behind an import or the sweep on the bulk queue (DESIGN §6, docs/deploy.md).

@@ -26,10 +26,10 @@ from api.access import client_of
 from api.errors import ApiError
 from api.models import Scope
 from api.services import request_log_record
+from core.dates import IST
 from organization.scoping import unit_ids_within, visible_in
 from payments import ledger_feed
 from payments.models import LedgerEntry
-from redportal.money import IST
 from theft_cases import importing, services
 from theft_cases.models import TheftCase
 from theft_cases.rows import COLUMNS

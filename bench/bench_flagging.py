@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--today", default="", help="sweep date (default: today in IST)")
     args = parser.parse_args()
     setup_django()
-    from redportal.money import today_ist
+    from core.dates import today_ist
 
     today = dt.date.fromisoformat(args.today) if args.today else today_ist()
     cases = top_up(args.scale)

@@ -66,7 +66,7 @@ def ensure_database(url: str) -> None:
 
 
 def generate(path: Path, rows: int, sub_divisions: list[str], seed: int = 23) -> None:
-    from redportal.money import group_indian
+    from core.money import group_indian
     from theft_cases.rows import COLUMNS
 
     rng = random.Random(seed)

@@ -7,10 +7,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consumers.uploads import check_document
-from messaging import otp
+from common.forms import MobileField
+from common.uploads import check_document
 from ots_scheme.models import IdProofType
-from redportal.mobile import normalise_mobile
 
 
 class LookupForm(forms.Form):
@@ -36,117 +35,8 @@ class LookupForm(forms.Form):
         return data
 
 
-MOBILE_INVALID = _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
-
-
-class MobileField(forms.CharField):
-    """A mobile as people type it (``+91 98765 43210``), cleaned to 10 digits.
-
-    No ``maxlength`` on the input: the browser would silently cut
-    ``+91 98765 43210`` (15 characters); the normaliser refuses long input.
-    """
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {"invalid": MOBILE_INVALID})
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return ""
-        mobile = normalise_mobile(value)
-        if not mobile:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return mobile
-
-
 class MobileForm(forms.Form):
     mobile = MobileField(label=_("Your mobile number"))
-
-
-class OtpForm(forms.Form):
-    code = forms.CharField(
-        label=_("OTP"), max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "pattern": "[0-9]{6}"}),
-    )
-
-    def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
-            raise forms.ValidationError(_("The OTP has 6 digits."))
-        return code
-
-    def verified(self, *, challenge_id: int, purpose: str, subject: str) -> bool:
-        """Validate, then check the code against its challenge (one try counted).
-
-        The one OTP check of every page that asks for one; a refusal is put on
-        the ``code`` field in the person's language.
-        """
-        if not self.is_valid():
-            return False
-        try:
-            otp.verify_otp(challenge_id=challenge_id, code=self.cleaned_data["code"],
-                           purpose=purpose, subject=subject)
-        except otp.OtpError as err:
-            self.add_error("code", err.message)
-            return False
-        return True
-
-
-class DetailsForm(forms.Form):
-    """The person's full details (DESIGN §1); the same form serves staff."""
-
-    applicant_name = forms.CharField(label=_("Full name"), max_length=200)
-    father_or_husband_name = forms.CharField(
-        label=_("Father's / husband's name"), max_length=200
-    )
-    address = forms.CharField(label=_("Address of the premises"),
-                              widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
-    email = forms.EmailField(label=_("Email (optional)"), required=False)
-    id_proof_type = forms.ChoiceField(
-        label=_("ID proof"), choices=[("", "—")] + list(IdProofType.choices)
-    )
-    id_proof_last4 = forms.CharField(
-        label=_("Last 4 digits of the ID number"), min_length=4, max_length=4,
-        help_text=_("Only the last 4 digits: never the whole number."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    id_document = forms.FileField(
-        label=_("Copy of the ID proof (PDF, JPEG or PNG, up to 2 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-        error_messages={"required": _("Upload a copy of your ID proof.")},
-    )
-
-    def __init__(self, *args, has_document: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.has_document = has_document
-        # Required (and marked so) until a copy is attached; then optional.
-        self.fields["id_document"].required = not has_document
-        if has_document:
-            self.fields["id_document"].help_text = _(
-                "A document is already attached; upload again only to replace it."
-            )
-
-    def clean_id_proof_last4(self):
-        value = self.cleaned_data["id_proof_last4"].strip().upper()
-        if not re.fullmatch(r"[0-9A-Z]{4}", value):
-            raise forms.ValidationError(_("Give only the last 4 characters of your ID number."))
-        return value
-
-    def clean_id_document(self):
-        upload = self.cleaned_data.get("id_document")
-        if upload:
-            check_document(upload)
-        elif not self.has_document:
-            raise forms.ValidationError(_("Upload a copy of your ID proof."))
-        return upload
-
-    def session_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "id_document"}
 
 
 class DeclarationForm(forms.Form):

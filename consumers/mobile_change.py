@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consumers.models import MobileChangeRequest, MobileChangeStatus
+from core.mobile import normalise_mobile
 from messaging import sms_templates
 from messaging.sms import queue_sms
 from organization.models import Role
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, IdProofType, Registration
-from redportal.mobile import normalise_mobile
 from theft_cases.models import TheftCase
 
 # Who may decide: the SDO and every officer above (DESIGN §1); a JE and IT

@@ -14,18 +14,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.throttling import throttle
 from consumers import journey
-from consumers.forms import CaseNumberForm, MobileChangeForm, MobileChangeProofForm, OtpForm
+from consumers.forms import CaseNumberForm, MobileChangeForm, MobileChangeProofForm
 from consumers.masking import mask_digits
 from consumers.mobile_change import MobileChangeError, mobile_change_request, pending_request
 from consumers.models import MobileChangeRequest
 from consumers.queries import find_cases
 from consumers.views import LOOKUP_RATE, OTP_CHECK_RATE, OTP_SEND_RATE, _language
 from messaging import otp
+from messaging.forms import OtpForm
 from messaging.models import OtpPurpose
 from organization.queries import office_of, offices
 from ots_scheme.models import Registration
-from redportal.throttling import throttle
 from theft_cases.models import TheftCase
 
 RECOVER = "ots_recover"

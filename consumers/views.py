@@ -19,25 +19,25 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.clientip import client_ip
+from common.throttling import ratelimited, throttle  # noqa: F401 - RATELIMIT_VIEW
 from consumers import journey
 from consumers.forms import (
     DeclarationForm,
-    DetailsForm,
     LookupForm,
     MobileForm,
-    OtpForm,
     StatusForm,
 )
 from consumers.masking import mask_digits
 from consumers.queries import case_on_record, find_cases, live_registration, outlook
+from core.dates import today_ist
 from messaging import otp
+from messaging.forms import OtpForm
 from messaging.models import OtpPurpose
+from ots_scheme.forms import DetailsForm
 from ots_scheme.models import IdProofType, Registration, RegistrationStatus, Scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from payments.models import PaymentStatus
-from redportal.clientip import client_ip
-from redportal.money import today_ist
-from redportal.throttling import ratelimited, throttle  # noqa: F401 - RATELIMIT_VIEW
 from theft_cases.models import TheftCase
 
 logger = logging.getLogger(__name__)

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
+from core.dates import today_ist
 from dashboard.models import FeedingRefresh, FeedingSummary, FeedingTarget
 from organization.models import OrgUnit, Role, UnitKind
 from organization.scoping import sees_everything, units_visible_to, user_unit, visible_to
 from ots_scheme.models import Scheme
-from redportal.money import today_ist
 from theft_cases.models import TheftCase
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from redportal.money import today_ist
+from core.dates import today_ist
 
 
 class FeedingTargetForm(forms.Form):

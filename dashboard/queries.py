@@ -76,13 +76,13 @@ from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import IST, today_ist
 from dashboard.models import DailySummary, SummaryRefresh, UnitSummary
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import visible_to
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.queries import open_scheme
 from payments.models import Payment, PaymentStatus
-from redportal.money import IST, today_ist
 from theft_cases.models import ActionRecord, CaseStatus, Reminder, TheftCase
 
 REGISTERED = [RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED,

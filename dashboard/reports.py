@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from common.exports import csv_response, xlsx_response
+from common.pdf import FONT, new_pdf, pdf_bytes
+from core.dates import IST
+from core.money import format_inr
 from dashboard import feeding_queries, queries
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import units_visible_to, visible_in, visible_to
 from payments import ledger_feed
 from payments.models import LedgerEntry
-from redportal.exports import csv_response, xlsx_response
-from redportal.money import IST, format_inr
-from redportal.pdf import FONT, new_pdf, pdf_bytes
 
 # (figure, label, kind) — the columns of the table and its exports.
 COLUMNS = [

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import today_ist
 from dashboard import feeding_queries, queries
 from dashboard.models import (
     DailySummary,
@@ -25,7 +26,6 @@ from dashboard.models import (
 )
 from organization.models import OrgUnit
 from ots_scheme.models import Scheme
-from redportal.money import today_ist
 from theft_cases.models import TheftCase
 
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from common.queueing import broker_available
 from messaging import sms_templates
 from messaging.models import OtpChallenge, SmsMessage, SmsStatus
 from messaging.sms import queue_sms
-from redportal.queueing import broker_available
 
 VALID_FOR = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -83,7 +83,7 @@ def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "h
              client_ip: str = "") -> Sent:
     """Make a challenge and queue its SMS; refuse past the hourly send limits.
 
-    ``client_ip`` is the asking browser's address (``redportal.clientip``).
+    ``client_ip`` is the asking browser's address (``common.clientip``).
     """
     # Serialise sends per mobile (PostgreSQL): lock the mobile's recent rows.
     list(OtpChallenge.objects.select_for_update()

@@ -24,10 +24,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.queueing import enqueue, enqueue_on_commit
 from messaging import registry
 from messaging.backends import SmsRefusedError, SmsTransientError, get_backend
 from messaging.models import SmsMessage, SmsStatus
-from redportal.queueing import enqueue, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.dates import ist_date
 from core.errors import ServiceError
+from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import queue_sms
 from ots_scheme.models import (
@@ -45,7 +47,6 @@ from ots_scheme.models import (
     RegistrationStatus,
 )
 from ots_scheme.settlement import NotOpen, QuoteError
-from redportal.money import format_inr, ist_date
 from theft_cases import lifecycle as case_lifecycle
 from theft_cases.actions import close_open_items
 from theft_cases.models import CaseStatus, TheftCase

@@ -20,9 +20,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import today_ist
+from core.mobile import normalise_mobile
+from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import queue_sms
-from ots_scheme import lifecycle
+from ots_scheme import lifecycle, money_facts
 from ots_scheme.lifecycle import RegistrationError
 from ots_scheme.models import (
     DISPLACEABLE,
@@ -32,8 +35,6 @@ from ots_scheme.models import (
     RegistrationStatus,
     Scheme,
 )
-from redportal.mobile import normalise_mobile
-from redportal.money import format_inr, today_ist
 from theft_cases.models import CaseStatus, TheftCase
 
 logger = logging.getLogger(__name__)
@@ -247,11 +248,8 @@ def expire_unpaid_registrations(*, now: dt.datetime | None = None) -> int:
     A registration with a payment still in flight (initiated / pending) is
     left alone until the bank has answered.
     """
-    from payments.models import Payment, PaymentStatus
-
-    in_flight = Payment.objects.filter(
-        status__in=[PaymentStatus.INITIATED, PaymentStatus.PENDING])
-    return lifecycle.registrations_expire_unpaid(now=now or timezone.now(), in_flight=in_flight)
+    return lifecycle.registrations_expire_unpaid(now=now or timezone.now(),
+                                                 in_flight=money_facts.payments_in_flight())
 
 
 def needing_attention(queryset):
@@ -261,12 +259,7 @@ def needing_attention(queryset):
     phase was open, for a registration not live, a late balance, more than
     the total), and a successful fee on a rejected / expired registration.
     """
-    from payments.models import Payment, PaymentPurpose, PaymentStatus
-
-    fee_success = Payment.objects.filter(
-        registration=OuterRef("pk"), purpose=PaymentPurpose.REGISTRATION_FEE,
-        status=PaymentStatus.SUCCESS,
-    )
+    fee_success = money_facts.fee_payments_succeeded().filter(registration=OuterRef("pk"))
     return queryset.filter(
         Q(Exists(fee_success), status__in=[RegistrationStatus.REJECTED,
                                            RegistrationStatus.EXPIRED])

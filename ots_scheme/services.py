@@ -17,7 +17,15 @@ from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ots_scheme.models import Phase, Registration, RegistrationStatus, Scheme
+from common.queueing import enqueue_on_commit
+from core.dates import ist_date, today_ist
+from ots_scheme.models import (
+    LIVE_REGISTRATION_STATUSES,
+    Phase,
+    Registration,
+    RegistrationStatus,
+    Scheme,
+)
 from ots_scheme.settlement import (
     PhaseRule,
     Quote,
@@ -26,7 +34,7 @@ from ots_scheme.settlement import (
     UnknownScheme,
     quote,
 )
-from redportal.money import ist_date, today_ist
+from ots_scheme.tasks import recompute_case_quotes
 from theft_cases.models import CaseStatus
 
 logger = logging.getLogger(__name__)
@@ -239,6 +247,26 @@ def unfrozen_registrations():
     return Registration.objects.filter(
         status=RegistrationStatus.SUBMITTED, frozen_at__isnull=True
     )
+
+
+def case_quotes_requeue(case_ids: list[int]) -> int:
+    """Queue a re-quote for each case with a registration not yet frozen (§4.2).
+
+    Registered with case feeding (``theft_cases.services.on_case_amounts_changed``)
+    by ``OtsSchemeConfig.ready``; runs inside the transaction that changed the
+    amounts, so the tasks go out on commit. Returns how many were queued.
+    """
+    pending: list[int] = []
+    for start in range(0, len(case_ids), 5000):
+        pending += list(
+            Registration.objects.filter(
+                case_id__in=case_ids[start:start + 5000],
+                status__in=LIVE_REGISTRATION_STATUSES, frozen_at__isnull=True,
+            ).values_list("case_id", flat=True).distinct()
+        )
+    for case_id in pending:
+        enqueue_on_commit(recompute_case_quotes, case_id)
+    return len(pending)
 
 
 def recompute_case_registrations(*, case_id: int) -> RecomputeResult:

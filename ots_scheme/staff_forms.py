@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consumers.forms import DetailsForm, MobileField, OtpForm
-from consumers.uploads import check_document
+from common.forms import MobileField
+from common.uploads import check_document
+from messaging.forms import OtpForm
 from organization.scoping import sub_divisions_visible_to
+from ots_scheme.forms import DetailsForm
 from ots_scheme.models import RegistrationStatus
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.clientip import client_ip
+from core.dates import today_ist
 from messaging import otp, sms_templates
 from messaging.models import OtpPurpose
 from organization.scoping import staff_required, visible_to
@@ -26,8 +28,6 @@ from ots_scheme.models import Registration, Scheme
 from ots_scheme.queries import open_scheme
 from ots_scheme.registrations import RegistrationError, create_registration
 from ots_scheme.staff_forms import AssistedForm, ConsentOtpForm, RegistrationFilterForm, RejectForm
-from redportal.clientip import client_ip
-from redportal.money import today_ist
 from theft_cases.models import TheftCase
 
 ASSISTED = "ots_assisted"

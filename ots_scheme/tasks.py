@@ -24,9 +24,8 @@ SETTLEMENT_TASK = {
 @shared_task(name="ots_scheme.tasks.freeze_registration_settlement", **SETTLEMENT_TASK)
 def freeze_registration_settlement(registration_id: int) -> dict:
     """Freeze a registration's settlement as of its registration-fee payment."""
-    from ots_scheme import services
+    from ots_scheme import money_facts, services
     from ots_scheme.models import Registration
-    from payments.models import Payment, PaymentPurpose, PaymentStatus
 
     registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None:
@@ -34,12 +33,8 @@ def freeze_registration_settlement(registration_id: int) -> dict:
     if registration.is_frozen:
         return {"registration": registration_id, "frozen": True, "changed": False}
     paid_at = (
-        Payment.objects.filter(
-            registration_id=registration_id,
-            purpose=PaymentPurpose.REGISTRATION_FEE,
-            status=PaymentStatus.SUCCESS,
-            paid_at__isnull=False,
-        )
+        money_facts.fee_payments_succeeded()
+        .filter(registration_id=registration_id, paid_at__isnull=False)
         .order_by("paid_at")
         .values_list("paid_at", flat=True)
         .first()

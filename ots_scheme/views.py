@@ -1,13 +1,35 @@
 """Public pages of the settlement engine: the calculator (DESIGN §1, §4.2)."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from core.dates import today_ist
 from ots_scheme.forms import CalculatorForm
 from ots_scheme.queries import calculator_schemes
-from redportal.money import today_ist
 
 FIELDS = ("assessment", "compounding_fee", "deposited")
+
+# Which cases a browser has proven (OTP, its registrations) is the consumer
+# journey's to say; consumers sits above ots_scheme (DESIGN §2) and registers
+# its reader at start-up (ConsumersConfig.ready).
+_PROVEN_CASES: dict[str, Callable] = {}
+
+
+def on_proven_cases(reader: Callable) -> None:
+    """Register ``reader(session) -> [TheftCase]``, the cases this browser proved."""
+    _PROVEN_CASES["reader"] = reader
+
+
+def _cases_proven_by(session) -> list:
+    try:
+        reader = _PROVEN_CASES["reader"]
+    except KeyError:
+        raise ImproperlyConfigured("no app says which cases a browser proved "
+                                   "(is 'consumers' installed?)") from None
+    return reader(session)
 
 
 def calculator_context(data=None) -> dict:
@@ -34,10 +56,8 @@ def calculator(request):
     After OTP the person may pick their own case instead of typing amounts
     (``?case=<case number>``); only cases this browser has proven are offered.
     """
-    from consumers.queries import cases_proven_by
-
     data = request.POST if request.method == "POST" else request.GET
-    my_cases = cases_proven_by(request.session)
+    my_cases = _cases_proven_by(request.session)
     picked = next((c for c in my_cases if c.case_number == request.GET.get("case")), None)
     if picked is not None:
         data = {name: str(value) for name, value in _case_amounts(picked).items()}

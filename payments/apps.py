@@ -6,4 +6,11 @@ class PaymentsConfig(AppConfig):
     name = 'payments'
 
     def ready(self):
-        from payments import checks  # noqa: F401 - registers the system checks
+        import payments.checks  # noqa: F401 - registers the system checks
+        from ots_scheme import money_facts
+        from payments import queries
+
+        # ots_scheme sits below payments and never imports it (DESIGN §2): the
+        # registration lifecycle asks these through ots_scheme.money_facts.
+        money_facts.register(in_flight=queries.payments_in_flight,
+                             fee_succeeded=queries.fee_payments_succeeded)

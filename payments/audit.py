@@ -58,6 +58,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.dates import ist_date
 from ots_scheme.models import Registration, RegistrationStatus
 from ots_scheme.services import rules_for
 from ots_scheme.settlement import QuoteError, quote_in_phase
@@ -69,7 +70,6 @@ from payments.models import (
     PaymentPurpose,
     PaymentStatus,
 )
-from redportal.money import ist_date
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus
 
 ZERO = Decimal("0.00")

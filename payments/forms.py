@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import AmountField
+from core.dates import today_ist
 from payments.models import PaymentMode, PaymentPurpose
-from redportal.forms import AmountField
-from redportal.money import today_ist
 
 COUNTER_MODE_CHOICES = [
     (PaymentMode.CASH, PaymentMode.CASH.label),

@@ -143,3 +143,17 @@ def latest_money_check():
     from payments.models import LedgerAuditRun
 
     return LedgerAuditRun.objects.order_by("-ran_at", "-pk").first()
+
+
+# --- Answers registered with ots_scheme.money_facts (DESIGN §2: payments calls down) ---
+
+
+def payments_in_flight():
+    """Payments still waiting for the bank: a registration with one is not expired."""
+    return Payment.objects.filter(status__in=[PaymentStatus.INITIATED, PaymentStatus.PENDING])
+
+
+def fee_payments_succeeded():
+    """Successful registration-fee payments (the freeze time, money on a dead registration)."""
+    return Payment.objects.filter(purpose=PaymentPurpose.REGISTRATION_FEE,
+                                  status=PaymentStatus.SUCCESS)

@@ -1,7 +1,7 @@
 """The acknowledgement and the settlement certificate, as bilingual PDFs.
 
 Labels are Hindi and English side by side so one document serves both;
-Devanagari is shaped by HarfBuzz through ``redportal.pdf.new_pdf``. Amounts
+Devanagari is shaped by HarfBuzz through ``common.pdf.new_pdf``. Amounts
 use the portal's one rupee formatter (Indian grouping).
 
 Each document carries a QR code to ``/verify/<code>/``, where anyone (a
@@ -25,11 +25,12 @@ from django.core import signing
 from django.utils import timezone
 from fpdf.fonts import FontFace
 
+from common.pdf import FONT, new_pdf, pdf_bytes
+from core.dates import IST
+from core.money import format_inr
 from ots_scheme.models import FROZEN_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from payments.models import PaymentMode, PaymentPurpose
 from payments.queries import successful_payment
-from redportal.money import IST, format_inr
-from redportal.pdf import FONT, new_pdf, pdf_bytes
 
 LABEL_WIDTH = 80
 BOLD = FontFace(emphasis="BOLD")

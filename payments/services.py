@@ -23,6 +23,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import IST, ist_date, today_ist
+from core.money import format_inr
 from ots_scheme.models import Registration, RegistrationStatus
 from payments.gateways import (
     GatewayNotice,
@@ -43,7 +45,6 @@ from payments.models import (
     PaymentPurpose,
     PaymentStatus,
 )
-from redportal.money import IST, format_inr, ist_date, today_ist
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.deployment import sandbox_allowed
+from common.throttling import throttle
+from core.csp import CONTENT_SECURITY_POLICY
+from core.dates import today_ist
 from organization.scoping import staff_required
 from ots_scheme.models import Registration
 from payments import queries, receipts, services
@@ -28,10 +32,6 @@ from payments.gateways.sandbox import (
     send_callbacks,
 )
 from payments.models import PaymentPurpose, PaymentStatus
-from redportal.deployment import sandbox_allowed
-from redportal.middleware import CONTENT_SECURITY_POLICY
-from redportal.money import today_ist
-from redportal.throttling import throttle
 
 logger = logging.getLogger(__name__)
 

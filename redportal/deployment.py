@@ -22,16 +22,13 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+from common.deployment import sandbox_allowed
+
 # Fallbacks in settings.py and the placeholders of deploy/env.example: a
 # secret with one of these in it was never set by the operator.
 DEVELOPMENT_SECRET_KEY = "django-insecure-redportal-development-key-change-me-0123456789"
 DEFAULT_GATEWAY_SECRET = "sandbox-secret-change-me"
 EXAMPLE_MARKERS = ("change-me", "changeme", "django-insecure", "example-secret")
-
-
-def sandbox_allowed() -> bool:
-    """Return True where the sandbox bank and development SMS may run."""
-    return bool(settings.DEBUG or getattr(settings, "ALLOW_SANDBOX", False))
 
 
 def _backend(path: str):

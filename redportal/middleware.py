@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 
+from core.csp import CONTENT_SECURITY_POLICY
+
 logger = logging.getLogger(__name__)
 
 # Plain bilingual text: rendering a template would need the database again
@@ -44,13 +46,6 @@ class DatabaseUnavailableMiddleware:
             response["Cache-Control"] = "no-store"
             return response
         return None
-
-# No inline scripts anywhere: every script is a static file of the portal's.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
-)
 
 
 class SecurityHeadersMiddleware:

@@ -212,11 +212,11 @@ SESSION_ENGINE = "redportal.sessions"
 SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=600)
 # A consumer's session (no login) ends this long after the last request.
 CONSUMER_SESSION_IDLE_SECONDS = env.int("CONSUMER_SESSION_IDLE_SECONDS", default=30 * 60)
-RATELIMIT_VIEW = "redportal.throttling.ratelimited"
-# The client address behind a proxy, resolved once (redportal/clientip.py):
+RATELIMIT_VIEW = "common.throttling.ratelimited"
+# The client address behind a proxy, resolved once (common/clientip.py):
 # the header nginx overwrites with the real address, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
-AXES_CLIENT_IP_CALLABLE = "redportal.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.clientip.client_ip"
 
 # Celery: a real broker when CELERY_BROKER_URL is set, eager otherwise.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -261,7 +261,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fail fast when the broker is down, so a page is never held for long; the
-# work stays in the database and a sweep queues it later (redportal/queueing.py).
+# work stays in the database and a sweep queues it later (common/queueing.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.dates import today_ist
 from organization.scoping import staff_required, user_unit
 from ots_scheme.queries import scheme_cards
 from redportal import health
-from redportal.money import today_ist
 
 
 @require_GET

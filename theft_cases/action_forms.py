@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import AmountField
+from core.dates import today_ist
 from organization.scoping import sub_divisions_visible_to
-from redportal.forms import AmountField
-from redportal.money import today_ist
 from theft_cases.models import ActionKind, ActionStatus
 
 STATUS_CHOICES = [

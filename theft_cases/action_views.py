@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import today_ist
 from organization.scoping import staff_required, sub_divisions_visible_to
-from redportal.money import today_ist
 from theft_cases import notices
 from theft_cases.action_forms import ActionFilterForm, RecordActionForm
 from theft_cases.actions import (

@@ -28,9 +28,9 @@ from django.db.models import QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import today_ist
 from organization.models import Role
 from organization.scoping import sees_everything, visible_to
-from redportal.money import today_ist
 from theft_cases.lifecycle import case_clear_flag, case_mark_action_taken
 from theft_cases.models import (
     ActionItem,

@@ -7,10 +7,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import AmountField
+from core.mobile import normalise_mobile
 from organization.models import UnitKind
 from organization.scoping import sub_divisions_visible_to, units_visible_to
-from redportal.forms import AmountField
-from redportal.mobile import normalise_mobile
 from theft_cases.models import CaseStatus, Category, TheftCase, TheftType
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -54,10 +54,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.dates import IST
 from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from ots_scheme.queries import schemes_with_phases
-from redportal.money import IST
 from theft_cases.lifecycle import cases_clear_flag, cases_flag
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
 

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import AmountField
+from core.dates import today_ist
 from organization.scoping import sub_divisions_visible_to
-from redportal.forms import AmountField
-from redportal.money import today_ist
 from theft_cases import import_files, importing
 from theft_cases.models import Category, TheftCase, TheftType
 from theft_cases.rows import CaseRow, parse_row

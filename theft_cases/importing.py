@@ -28,10 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.exports import SafeCsvWriter
 from consumers.models import Consumer
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
-from redportal.exports import SafeCsvWriter
 from theft_cases.import_files import ImportFileError, open_sheet
 from theft_cases.models import TheftCase
 from theft_cases.rows import CaseRow, cell_text, parse_row

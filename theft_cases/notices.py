@@ -16,11 +16,11 @@ from collections.abc import Iterable
 
 from fpdf import FPDF
 
+from common.pdf import FONT, new_pdf, pdf_bytes
+from core.money import format_inr
 from ots_scheme.queries import phase_on, schemes_with_phases
 from ots_scheme.services import phase_rule, rules_for
 from ots_scheme.settlement import quote_in_phase
-from redportal.money import format_inr
-from redportal.pdf import FONT, new_pdf, pdf_bytes
 from theft_cases.models import TheftCase
 
 ACT = "उत्तर प्रदेश सरकारी विद्युत उपक्रम (देयों की वसूली) अधिनियम, 1958"

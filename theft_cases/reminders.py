@@ -22,13 +22,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
+from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import queue_sms
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Phase, Registration, Scheme
 from ots_scheme.queries import phase_on, schemes_with_phases
 from ots_scheme.services import phase_rule, rules_for
 from ots_scheme.settlement import PhaseRule, SchemeRules, quote_in_phase
-from redportal.money import format_inr
 from theft_cases.models import CaseStatus, Reminder, TheftCase
 
 REMINDER_DAYS_BEFORE = (7, 2)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from core.dates import one_month_before
+from core.mobile import normalise_mobile
 from core.money import AmountError, amount_from_cell
-from redportal.mobile import normalise_mobile
 
 COLUMNS: tuple[str, ...] = (
     "case_number",

@@ -10,22 +10,22 @@ import datetime as dt
 import io
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from common.queueing import broker_available, enqueue, enqueue_on_commit
 from consumers.models import Consumer
+from core.dates import today_ist
 from organization.models import OrgUnit
 from organization.scoping import sub_divisions_visible_to
-from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration
-from redportal.money import today_ist
-from redportal.queueing import broker_available, enqueue, enqueue_on_commit
 from theft_cases import import_files, importing
 from theft_cases.models import CaseImport, ImportStatus, TheftCase
 from theft_cases.rows import CaseRow
@@ -44,6 +44,16 @@ def _sub_division_for(user, code: str) -> OrgUnit:
     return unit
 
 
+# Who re-quotes when a case's amounts change. ots_scheme sits above theft_cases
+# (DESIGN §2), so it registers its handler at start-up (OtsSchemeConfig.ready).
+_AMOUNTS_CHANGED: dict[str, Callable[[list[int]], int]] = {}
+
+
+def on_case_amounts_changed(name: str, handler: Callable[[list[int]], int]) -> None:
+    """Register ``handler(case_ids) -> queued``, called when cases' amounts change."""
+    _AMOUNTS_CHANGED[name] = handler
+
+
 def queue_quote_recompute(case_ids: list[int]) -> int:
     """Queue a re-quote for each case with a registration not yet frozen (§4.2).
 
@@ -52,19 +62,9 @@ def queue_quote_recompute(case_ids: list[int]) -> int:
     """
     if not case_ids:
         return 0
-    from ots_scheme.tasks import recompute_case_quotes
-
-    pending: list[int] = []
-    for start in range(0, len(case_ids), 5000):
-        pending += list(
-            Registration.objects.filter(
-                case_id__in=case_ids[start:start + 5000],
-                status__in=LIVE_REGISTRATION_STATUSES, frozen_at__isnull=True,
-            ).values_list("case_id", flat=True).distinct()
-        )
-    for case_id in pending:
-        enqueue_on_commit(recompute_case_quotes, case_id)
-    return len(pending)
+    if not _AMOUNTS_CHANGED:
+        raise ImproperlyConfigured("no app re-quotes changed cases (is 'ots_scheme' installed?)")
+    return sum(handler(case_ids) for handler in _AMOUNTS_CHANGED.values())
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from redportal.money import format_inr
+from core.money import format_inr
 from theft_cases.models import TheftCase
 
 # django-tables2's pager says {% trans 'previous' %} / {% trans 'next' %} and

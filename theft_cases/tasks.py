@@ -49,7 +49,7 @@ def resume_stalled_imports() -> int:
 def _day(today: str | None):
     import datetime as dt
 
-    from redportal.money import today_ist
+    from core.dates import today_ist
 
     return dt.date.fromisoformat(today) if today else today_ist()
 

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from common.exports import csv_response, xlsx_response
+from common.pagination import BoundedLazyPaginator
+from core.dates import today_ist
 from organization.scoping import staff_required, visible_to
-from redportal.exports import csv_response, xlsx_response
-from redportal.money import today_ist
-from redportal.pagination import BoundedLazyPaginator
 from theft_cases import importing, queries, services
 from theft_cases.compounding import suggest_compounding_fee
 from theft_cases.filters import CaseFilter

@@ -13,8 +13,8 @@ from decimal import Decimal
 import razorpay
 import requests
 
+from core.money import PAISE, to_paise
 from payments.gateways.base import GatewayNotice, NoticeStatus, RefundNotice
-from redportal.money import PAISE, to_paise
 
 DEFAULT_API_BASE = "https://api.razorpay.com"
 SIGNATURE_HEADER = "X-Razorpay-Signature"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from redportal.money import format_inr, group_indian
+from core.money import format_inr, group_indian
 
 register = template.Library()
 

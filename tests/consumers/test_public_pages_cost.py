@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import today_ist
 from ots_scheme.models import Phase, Scheme
-from redportal.money import today_ist
 from tests.factories import ConsumerFactory, TheftCaseFactory
 
 pytestmark = pytest.mark.django_db

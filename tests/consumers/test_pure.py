@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from common.uploads import check_document, sniff
 from consumers.masking import mask_digits, mask_name
-from consumers.uploads import check_document, sniff
 from tests.consumers.conftest import EXE, PDF, PNG
 
 

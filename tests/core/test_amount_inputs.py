@@ -19,8 +19,8 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.forms import AMOUNT_MESSAGES, AmountField
 from ots_scheme.forms import CalculatorForm
-from redportal.forms import AMOUNT_MESSAGES, AmountField
 
 ROOT = Path(__file__).resolve().parents[2]
 

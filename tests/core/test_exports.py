@@ -5,7 +5,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from redportal.exports import csv_response, safe_cell, xlsx_bytes
+from common.exports import csv_response, safe_cell, xlsx_bytes
 
 
 def test_formula_cells_neutralised():

@@ -3,7 +3,7 @@
 import pytest
 
 from consumers.forms import MobileForm
-from redportal.mobile import normalise_mobile
+from core.mobile import normalise_mobile
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.test import RequestFactory
 
+from common.clientip import client_ip
 from messaging import otp, sms
 from messaging.models import OtpChallenge, OtpPurpose, SmsMessage, SmsStatus
-from redportal.clientip import client_ip
 from redportal.middleware import DatabaseUnavailableMiddleware
 from tests.theft_cases.importfiles import csv_bytes, good_row
 from theft_cases import services

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from consumers.models import Consumer
+from core.dates import today_ist
 from ots_scheme.models import Scheme
-from redportal.money import today_ist
 from theft_cases.models import TheftCase
 
 

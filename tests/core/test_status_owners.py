@@ -18,11 +18,11 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIRS = ["consumers", "core", "dashboard", "organization", "ots_scheme", "payments",
+APP_DIRS = ["consumers", "common", "core", "dashboard", "organization", "ots_scheme", "payments",
             "theft_cases", "redportal", "messaging", "defaulters", "api"]
-# Generators of synthetic bench data write rows wholesale (architecture
-# issue: they move to bench/).
-SKIP = {"dashboard/benchdata.py", "dashboard/benchdata_pg.py"}
+# Generators of synthetic bench data write rows wholesale; they live in bench/
+# (issue 13), outside APP_DIRS.
+SKIP: set[str] = set()
 
 OWNERS = {
     "RegistrationStatus": {"ots_scheme/lifecycle.py"},

@@ -6,9 +6,9 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from core.dates import IST
 from ots_scheme.models import Registration
 from payments.models import Payment
-from redportal.money import IST
 from tests.factories import ConsumerFactory, TheftCaseFactory
 from theft_cases.models import ActionItem, ActionRecord, Reminder
 

@@ -13,10 +13,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from core.dates import today_ist
 from dashboard import feeding_queries, services
 from dashboard.models import FeedingSummary, FeedingTarget
 from organization.models import OrgUnit, UnitKind
-from redportal.money import today_ist
 from tests.factories import TheftCaseFactory
 from theft_cases.models import TheftCase
 

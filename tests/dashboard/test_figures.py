@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from core.dates import ist_date
 from dashboard import queries, services
 from dashboard.models import DailySummary, UnitSummary
 from organization.models import OrgUnit
-from redportal.money import ist_date
 
 ZERO_FIGS = queries.Figures().as_dict()
 

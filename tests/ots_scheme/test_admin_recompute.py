@@ -6,9 +6,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from core.dates import IST
 from ots_scheme import services
 from ots_scheme.models import RegistrationStatus
-from redportal.money import IST
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

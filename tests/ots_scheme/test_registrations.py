@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.dates import today_ist
 from messaging.models import SmsMessage
 from ots_scheme import lifecycle, registrations
 from ots_scheme.models import RegistrationStatus
 from ots_scheme.registrations import RegistrationError
 from payments import services as payment_services
 from payments.models import Payment, PaymentPurpose, PaymentStatus
-from redportal.money import today_ist
 from tests.factories import RegistrationFactory, TheftCaseFactory
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus
 

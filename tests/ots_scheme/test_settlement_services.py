@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
+from core.dates import IST
 from ots_scheme import services
 from ots_scheme.models import Phase, RegistrationStatus
 from ots_scheme.settlement import AlreadySettled, NotEligible, NotOpen, UnknownScheme
-from redportal.money import IST
 from tests.factories import RegistrationFactory, TheftCaseFactory
 from theft_cases.models import CaseStatus
 

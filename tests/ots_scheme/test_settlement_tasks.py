@@ -6,12 +6,12 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from core.dates import IST
 from ots_scheme import tasks
 from ots_scheme.models import RegistrationStatus
 from ots_scheme.services import rules_for
 from ots_scheme.settlement import quote
 from payments.models import Payment, PaymentPurpose, PaymentStatus
-from redportal.money import IST
 from tests.factories import RegistrationFactory, TheftCaseFactory
 
 FIELDS = ["phase_number", "payable_percent", "assessment", "assessment_payable", "waiver",

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.dates import IST, today_ist
 from ots_scheme.models import Phase, Registration, RegistrationStatus
-from redportal.money import IST, today_ist
 from tests.factories import RegistrationFactory
 from tests.razorpay_fake import fake_razorpay  # noqa: F401 - a fixture
 

@@ -13,13 +13,13 @@ from decimal import Decimal as D
 import pytest
 import time_machine
 
+from core.dates import IST
 from ots_scheme import registrations
 from ots_scheme.models import Registration, RegistrationStatus
 from payments import services
 from payments.audit import audit_ledger
 from payments.gateways.sandbox import bank_decide, deliver_callback
 from payments.models import LedgerEntry, Payment, PaymentPurpose
-from redportal.money import IST
 from tests.factories import TheftCaseFactory
 from theft_cases.models import ActionItem
 

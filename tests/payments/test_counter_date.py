@@ -2,7 +2,7 @@
 
 import pytest
 
-from redportal.money import today_ist
+from core.dates import today_ist
 from tests.theft_cases.test_date_defaults import date_value
 
 pytestmark = pytest.mark.django_db

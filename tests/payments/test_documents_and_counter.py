@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.dates import today_ist
 from ots_scheme.models import RegistrationStatus
 from payments import services
 from payments.gateways.sandbox import bank_decide
 from payments.models import MissingPaymentReport, Payment, PaymentPurpose, PaymentStatus
-from redportal.money import today_ist
 
 pytestmark = pytest.mark.django_db
 

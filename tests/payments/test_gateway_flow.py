@@ -10,12 +10,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import IST
 from ots_scheme.models import RegistrationStatus
 from payments import services
 from payments.gateways.sandbox import bank_decide, deliver_callback, signed_callback
 from payments.models import Payment, PaymentEvent, PaymentPurpose, PaymentStatus
 from payments.tasks import reconcile_days_payments, reconcile_pending_payments
-from redportal.money import IST
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.dates import IST
 from ots_scheme import registrations
 from ots_scheme.models import HeldReason, Registration, RegistrationStatus
 from payments import services
 from payments.audit import audit_ledger
 from payments.gateways.sandbox import bank_decide, deliver_callback
 from payments.models import LedgerEntry, LedgerKind, Payment, PaymentPurpose
-from redportal.money import IST
 from tests.factories import TheftCaseFactory
 from theft_cases import flagging
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus

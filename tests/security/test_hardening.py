@@ -519,12 +519,12 @@ WRITERS = re.compile(r"\bcsv\.(writer|DictWriter)\(|\bWorkbook\(")
 
 
 def test_formula_in_the_import_error_report__one_neutralising_writer():
-    """Every CSV/XLSX the portal writes goes through redportal/exports.py."""
+    """Every CSV/XLSX the portal writes goes through common/exports.py."""
     found = []
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT)
         if relative.parts[0] in (".venv", "node_modules", "tests", "bench") or \
-                "migrations" in relative.parts or str(relative) == "redportal/exports.py":
+                "migrations" in relative.parts or str(relative) == "common/exports.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if WRITERS.search(line):

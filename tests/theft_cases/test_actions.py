@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from redportal.money import IST, today_ist
+from core.dates import IST, today_ist
 from tests.factories import TheftCaseFactory
 from theft_cases import flagging
 from theft_cases.models import ActionItem, ActionRecord, ActionStatus, CaseStatus

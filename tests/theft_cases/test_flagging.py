@@ -7,9 +7,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from core.dates import IST
 from ots_scheme.models import Registration, RegistrationStatus
 from payments.models import Payment, PaymentPurpose, PaymentStatus
-from redportal.money import IST
 from tests.factories import RegistrationFactory, TheftCaseFactory
 from theft_cases import flagging
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from consumers.models import Consumer
-from redportal.money import today_ist
+from core.dates import today_ist
 from theft_cases import importing
 from theft_cases.models import CaseImport, ImportStatus, TheftCase
 from theft_cases.services import import_from_path

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from redportal.money import IST
+from core.dates import IST
 from tests.factories import TheftCaseFactory
 from theft_cases import flagging, notices
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from core.dates import IST
 from messaging.models import SmsMessage
 from ots_scheme.models import RegistrationStatus
-from redportal.money import IST
 from tests.factories import RegistrationFactory, TheftCaseFactory
 from theft_cases.models import CaseStatus, Reminder
 from theft_cases.reminders import send_phase_reminders

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from redportal.mobile import normalise_mobile
+from core.mobile import normalise_mobile
 from theft_cases.rows import CaseRow, RowError, parse_date, parse_row
 
 TODAY = dt.date(2026, 3, 31)
@@ -151,7 +151,7 @@ def test_row_error_is_plain_data():
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from redportal.money import format_inr  # noqa: E402
+from core.money import format_inr  # noqa: E402
 
 
 @given(st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2))

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from consumers.models import Consumer
+from core.dates import today_ist
 from organization.models import OrgUnit
-from redportal.money import today_ist
 from tests.factories import ConsumerFactory, TheftCaseFactory
 from theft_cases.models import CaseImport, ImportStatus, TheftCase
 

@@ -1,7 +1,7 @@
 """``api_client_create NAME --unit CODE --scopes S[,S…]`` (DESIGN §3, §8)."""
 
 from api.services import ClientInputError, client_create, parse_scopes
-from redportal.commands import CommandInputError, JsonCommand
+from common.commands import CommandInputError, JsonCommand
 
 
 class Command(JsonCommand):

@@ -1,7 +1,7 @@
 """Print the DLT template registry as JSON, for registration on the DLT portal."""
 
+from common.commands import JsonCommand
 from messaging.registry import load
-from redportal.commands import JsonCommand
 
 
 class Command(JsonCommand):

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from common.commands import CommandInputError, JsonCommand
 from organization.services import OrgTreeError, load_org_tree, read_tree_file
-from redportal.commands import CommandInputError, JsonCommand
 
 
 class Command(JsonCommand):

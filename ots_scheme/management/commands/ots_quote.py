@@ -6,12 +6,12 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from common.commands import CommandInputError, JsonCommand
+from common.forms import amount_message
 from core.dates import today_ist
 from core.money import AmountError, parse_amount
 from ots_scheme import services
 from ots_scheme.settlement import QuoteError, quote
-from redportal.commands import CommandInputError, JsonCommand
-from redportal.forms import amount_message
 
 LABELS = {
     "assessment": _("Assessment"),

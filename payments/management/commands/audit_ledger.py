@@ -6,8 +6,8 @@ and the seconds taken) and exits 1 when any invariant is broken. Reads only.
 
 import sys
 
+from common.commands import JsonCommand
 from payments.audit import audit_ledger
-from redportal.commands import JsonCommand
 
 
 class Command(JsonCommand):

@@ -7,8 +7,8 @@ Prints ``{"flagged", "cleared", "already_flagged", "lapsed", "today"}``.
 
 import datetime as dt
 
-from redportal.commands import CommandInputError, JsonCommand
-from redportal.money import today_ist
+from common.commands import CommandInputError, JsonCommand
+from core.dates import today_ist
 from theft_cases.flagging import run_sweep
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from common.commands import CommandInputError, JsonCommand
+from core.dates import today_ist
 from organization.scoping import is_staff_user
-from redportal.commands import CommandInputError, JsonCommand
-from redportal.money import today_ist
 from theft_cases import importing
 from theft_cases.models import ImportStatus
 from theft_cases.services import import_from_path

@@ -13,8 +13,6 @@ import time
 
 from django.db import transaction
 
-from redportal import health
-
 logger = logging.getLogger(__name__)
 
 
@@ -36,9 +34,26 @@ def broker_available() -> bool:
     now = time.monotonic()
     if now - float(_BROKER_STATE["checked"]) > BROKER_CHECK_SECONDS or \
             _BROKER_STATE.get("url") != settings.CELERY_BROKER_URL:
-        _BROKER_STATE.update(checked=now, ok=health.check_broker() is None,
+        _BROKER_STATE.update(checked=now, ok=check_broker() is None,
                              url=settings.CELERY_BROKER_URL)
     return bool(_BROKER_STATE["ok"])
+
+
+def check_broker() -> str | None:
+    """Return None when the Celery broker answers (or none is configured), else the reason."""
+    from celery import current_app
+    from django.conf import settings
+
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return None
+    try:
+        with current_app.connection_for_write(url) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.default_channel  # noqa: B018 - opening the channel is the check
+    except Exception as exc:  # noqa: BLE001
+        return f"broker: {exc.__class__.__name__}"
+    return None
 
 
 def enqueue(task, *args, queue: str | None = None, **kwargs) -> bool:

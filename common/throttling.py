@@ -1,7 +1,7 @@
 """Per-client rate limits for public pages (django-ratelimit on the cache).
 
 One decorator for every throttled public view, keyed on the client address
-resolved by ``redportal.clientip``.
+resolved by ``common.clientip``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from functools import wraps
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from redportal.clientip import ratelimit_key
+from common.clientip import ratelimit_key
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.mobile import normalise_mobile
 from core.money import AmountError, parse_amount
 
 # One sentence per ``AmountError.code``: what is wrong and how to write it.
@@ -79,3 +80,30 @@ class AmountField(forms.Field):
         if isinstance(value, Decimal):
             return f"{value:f}"
         return value
+
+
+MOBILE_INVALID = _("Enter a 10-digit mobile number starting with 6, 7, 8 or 9.")
+
+
+class MobileField(forms.CharField):
+    """A mobile as people type it (``+91 98765 43210``), cleaned to 10 digits.
+
+    No ``maxlength`` on the input: the browser would silently cut
+    ``+91 98765 43210`` (15 characters); the normaliser refuses long input.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": MOBILE_INVALID})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        mobile = normalise_mobile(value)
+        if not mobile:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return mobile

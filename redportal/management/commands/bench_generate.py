@@ -1,12 +1,12 @@
 """``bench_generate --cases N [--registrations M] [--seed S]``: data for ``bench/``.
 
 Set-based on PostgreSQL (``INSERT … SELECT FROM generate_series``), chunked
-``bulk_create`` elsewhere; see :mod:`dashboard.benchdata`. Each run adds N
+``bulk_create`` elsewhere; see :mod:`bench.benchdata`. Each run adds N
 new cases numbered after the synthetic ones already there (``BG/0000001`` …).
 """
 
-from dashboard.benchdata import BenchInputError, generate
-from redportal.commands import CommandInputError, JsonCommand
+from bench.benchdata import BenchInputError, generate
+from common.commands import CommandInputError, JsonCommand
 
 
 class Command(JsonCommand):

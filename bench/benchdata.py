@@ -2,7 +2,7 @@
 
 The mix below is the one shape of the synthetic data; two writers turn it
 into rows: set-based ``INSERT … SELECT FROM generate_series`` on PostgreSQL
-(:mod:`dashboard.benchdata_pg`, a million cases in minutes) and chunked
+(:mod:`bench.benchdata_pg`, a million cases in minutes) and chunked
 ``bulk_create`` everywhere else (small N, e.g. SQLite in tests).
 
 Shape (domain.md, DESIGN §4): cases detected across 2023, spread unevenly over
@@ -31,11 +31,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F
 
+from core.dates import IST, today_ist
+from core.money import round_rupees
 from organization.models import OrgUnit, UnitKind
 from organization.services import load_org_tree, read_tree_file
 from ots_scheme.models import Phase, Registration, RegistrationStatus, Scheme
 from redportal import demo
-from redportal.money import IST, round_rupees, today_ist
 from theft_cases.compounding import suggest_compounding_fee
 
 CASE_PREFIX = "BG/"
@@ -134,7 +135,7 @@ def generate(*, cases: int, registrations: int, seed: int, scheme_code: str,
     started = time.monotonic()
     setup = prepare(scheme_code=scheme_code, today=today)
     if connection.vendor == "postgresql":
-        from dashboard import benchdata_pg
+        from bench import benchdata_pg
 
         counts = benchdata_pg.generate(setup, cases=cases, registrations=registrations,
                                        seed=seed)

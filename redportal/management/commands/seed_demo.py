@@ -1,12 +1,17 @@
-"""Seed the demo: org tree, demo users, schemes and synthetic cases (idempotent)."""
+"""Seed the demo: org tree, demo users, schemes and synthetic cases (idempotent).
+
+The project's command (it builds across every app through ``redportal.demo``).
+"""
 
 from pathlib import Path
 
+from django.conf import settings
+
+from common.commands import CommandInputError, JsonCommand
 from organization.services import load_org_tree, read_tree_file
 from redportal import demo
-from redportal.commands import CommandInputError, JsonCommand
 
-TREE_FILE = Path(__file__).resolve().parents[2] / "data" / "mvvnl_lesa.csv"
+TREE_FILE = Path(settings.BASE_DIR) / "organization" / "data" / "mvvnl_lesa.csv"
 
 
 class Command(JsonCommand):

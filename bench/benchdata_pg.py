@@ -1,4 +1,4 @@
-"""The PostgreSQL writer of :mod:`dashboard.benchdata`: set-based, no Python loop.
+"""The PostgreSQL writer of :mod:`bench.benchdata`: set-based, no Python loop.
 
 Every random attribute of a case is drawn once into a temporary table
 (``generate_series`` + ``random()`` after ``setseed``), ids are taken from the
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from dashboard.benchdata import (
+from bench.benchdata import (
     ACTION_TAKEN_SHARE,
     CASE_PREFIX,
     CATEGORIES,

@@ -1,0 +1,1 @@
+"""Benches (bench/run) and the synthetic data they build (benchdata, for bench_generate)."""
