@@ -333,7 +333,7 @@ def registration(request, registration_number: str):
     paid = reg.credited
     due = None
     if reg.held_reason:
-        due = None
+        pass  # the money is with staff: nothing is asked for until they decide
     elif reg.status == RegistrationStatus.SUBMITTED:
         due = ("registration_fee", reg.registration_fee)
     elif reg.status in Registration.BALANCE_DUE_STATUSES and reg.balance_due:

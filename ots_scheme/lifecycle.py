@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from common.history import record_history
 from core.dates import ist_date
 from core.errors import ServiceError
 from core.money import format_inr
@@ -493,8 +494,6 @@ def registrations_lapse(*, queryset: QuerySet, now: dt.datetime) -> int:
     (the nightly sweep, DESIGN §4.4). Nothing is refunded: the money stays
     credited against the case's dues.
     """
-    from theft_cases.flagging import record_history
-
     lapsed = queryset.filter(status__in=Registration.BALANCE_DUE_STATUSES).update(
         status=RegistrationStatus.LAPSED, lapsed_at=now
     )

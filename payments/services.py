@@ -25,8 +25,17 @@ from django.utils.translation import gettext as _
 
 from core.dates import IST, ist_date, today_ist
 from core.money import format_inr
+from ots_scheme import services as settlement_services
+from ots_scheme.lifecycle import (
+    RegistrationError,
+    registration_credit,
+    registration_debit,
+    registration_settle_nothing_due,
+)
 from ots_scheme.models import Registration, RegistrationStatus
+from ots_scheme.settlement import QuoteError
 from payments.gateways import (
+    GatewayError,
     GatewayNotice,
     InvalidCallback,
     NoticeStatus,
@@ -110,9 +119,6 @@ def _quote_for_day(registration: Registration, day: dt.date) -> None:
     The fee order carries the quote of the day it is made; raises
     PaymentError when no phase is open that day.
     """
-    from ots_scheme import services as settlement_services
-    from ots_scheme.settlement import QuoteError
-
     if registration.is_frozen or registration.quoted_on == day:
         return
     try:
@@ -143,8 +149,6 @@ def start_payment(*, registration: Registration, purpose: str) -> Payment:
             raise PaymentError(_("This registration has expired; please register again."))
         _quote_for_day(registration, today_ist())
         if registration.total_payable == 0:
-            from ots_scheme.lifecycle import registration_settle_nothing_due
-
             registration_settle_nothing_due(registration=registration)
             raise PaymentError(_("Nothing is to be paid: the registration is settled."))
     amount = amount_due(registration=registration, purpose=purpose)
@@ -376,8 +380,6 @@ def payment_credit(*, payment: Payment) -> None:
 
 
 def _credit_entry(payment: Payment) -> None:
-    from ots_scheme.lifecycle import registration_credit
-
     LedgerEntry.objects.create(
         kind=LedgerKind.CREDIT, payment=payment, registration_id=payment.registration_id,
         sub_division_id=payment.sub_division_id, amount=payment.amount,
@@ -431,13 +433,11 @@ def refund_through_gateway(*, registration: Registration, payment: Payment, amou
     answer refund once. When the bank refuses or cannot be reached nothing
     is recorded and the officer is told.
     """
-    from payments.gateways import GatewayError
-
     if payment.mode != PaymentMode.ONLINE or payment.status != PaymentStatus.SUCCESS:
         raise PaymentError(_("Only a successful online payment can be refunded through "
                              "the bank; record the refund's reference instead."))
     gateway = get_gateway()
-    if payment.gateway != gateway.name:
+    if payment.gateway != gateway.name or not gateway.can_refund:
         raise PaymentError(_("This payment was made through another bank; record the "
                              "refund's reference instead."))
     if not registration.held_reason:
@@ -450,7 +450,7 @@ def refund_through_gateway(*, registration: Registration, payment: Payment, amou
                    "officer": officer.get_username(), "note": (note or "")[:200]},
             idempotency_key=f"{payment.order_id}-R{done + 1}",
         )
-    except (GatewayError, NotImplementedError) as exc:
+    except GatewayError as exc:
         logger.warning("refund of %s through %s failed: %s", payment.order_id, gateway.name, exc)
         raise PaymentError(_("The bank could not make the refund now. Try again later, or "
                              "refund at the bank and record its reference.")) from exc
@@ -480,8 +480,6 @@ def refund_record(*, registration: Registration, payment: Payment, amount: Decim
     Only money held for staff can be refunded (DESIGN §4.2a), at most what
     the payment brought less what was refunded of it already.
     """
-    from ots_scheme.lifecycle import RegistrationError, registration_debit
-
     reference = (reference or "").strip()
     if not reference or len(reference) > 64:
         raise PaymentError(_("Enter the bank's refund reference (up to 64 characters)."))
@@ -582,8 +580,6 @@ def _ask_bank(registration: Registration, *, source: str) -> int:
 
     Returns how many payments the bank did not answer for (queued again).
     """
-    from payments.gateways import GatewayError
-
     ids = list(
         Payment.objects.filter(registration=registration, mode=PaymentMode.ONLINE)
         .exclude(status=PaymentStatus.SUCCESS)

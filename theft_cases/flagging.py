@@ -54,6 +54,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from common.history import insert_select, record_history
 from core.dates import IST
 from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
@@ -76,55 +77,6 @@ CLEARING_STATUSES = [
 LAPSING_STATUSES = [RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED]
 # Serialises concurrent sweeps on PostgreSQL (an arbitrary, fixed key).
 SWEEP_LOCK_KEY = 4_402_023
-
-HISTORY_OWN_FIELDS = {
-    "history_id", "history_date", "history_change_reason", "history_type", "history_user",
-}
-
-
-# --- Set-based building blocks ------------------------------------------------
-
-
-def _insert_select(table: str, columns: dict[str, object], queryset: QuerySet) -> int:
-    """Run ``INSERT INTO table (columns) SELECT … FROM queryset``; return rows inserted.
-
-    ``columns`` maps each target column to an expression over ``queryset``'s
-    model. Rows that would break a unique constraint (the one open item per
-    case) are skipped, so a concurrent insert can never make a duplicate.
-    """
-    aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
-    select = queryset.order_by().values(**aliases)
-    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
-    quote = connection.ops.quote_name
-    target = ", ".join(quote(column) for column in columns)
-    source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
-    statement = (
-        f"INSERT INTO {quote(table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
-        f"SELECT {source} FROM ({sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return max(cursor.rowcount, 0)
-
-
-def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
-                   history_type: str = "~") -> int:
-    """Write one historical row per row of ``queryset``, as it is now.
-
-    The set-based counterpart of saving each instance under
-    django-simple-history: copies every tracked column in one statement.
-    """
-    history_model = queryset.model.history.model
-    columns: dict[str, object] = {}
-    for field in history_model._meta.concrete_fields:
-        if field.name in HISTORY_OWN_FIELDS:
-            continue
-        columns[field.column] = F(field.attname)
-    columns["history_date"] = Value(when, output_field=DateTimeField())
-    columns["history_change_reason"] = Value(reason, output_field=CharField())
-    columns["history_type"] = Value(history_type, output_field=CharField())
-    return _insert_select(history_model._meta.db_table, columns, queryset)
-
 
 def _lock_sweep() -> None:
     if connection.vendor == "postgresql":
@@ -266,7 +218,7 @@ def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
         .filter(any_due)
         .exclude(Exists(_open_items().filter(case=OuterRef("pk"))))
     )
-    flagged = _insert_select(
+    flagged = insert_select(
         ActionItem._meta.db_table,
         {
             "case_id": F("pk"),

@@ -75,6 +75,9 @@ class PaymentGateway:
     # True for the portal's own pretend bank: refused in production unless
     # ALLOW_SANDBOX names a staging site (redportal/deployment.py).
     is_sandbox = False
+    # Whether the bank offers a refund API this adapter speaks (Razorpay's
+    # Refunds API); without one, staff record the bank's refund reference.
+    can_refund = False
 
     def checkout_url(self, *, order_id: str) -> str:
         """Return the URL the browser is sent to, to pay ``order_id``."""
@@ -89,7 +92,7 @@ class PaymentGateway:
 
     def refund(self, *, payment, amount: Decimal, notes: dict | None = None) -> RefundNotice:
         """Ask the bank to refund ``amount`` of a captured payment; raise GatewayError."""
-        raise NotImplementedError
+        raise GatewayError(f"{self.name or 'this gateway'} offers no refund API")
 
     def parse_callback(self, *, body: bytes, headers) -> GatewayNotice:
         """Verify and parse a server-to-server callback; raise InvalidCallback."""

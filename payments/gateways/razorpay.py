@@ -78,6 +78,7 @@ logger = logging.getLogger(__name__)
 class RazorpayGateway(PaymentGateway):
     name = "razorpay"
     signature_header = SIGNATURE_HEADER
+    can_refund = True  # the Refunds API (refund() below)
 
     def __init__(self):
         self.key_id = getattr(settings, "RAZORPAY_KEY_ID", "")

@@ -1,0 +1,59 @@
+"""Set-based writes with their history rows (django-simple-history#174).
+
+``QuerySet.update()`` and ``INSERT … SELECT`` are invisible to
+django-simple-history; the owners of set-based transitions (the flagging
+sweep, ``ots_scheme.lifecycle``) write the matching historical rows with
+:func:`record_history`, one statement per table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import CharField, DateTimeField, F, QuerySet, Value
+
+HISTORY_OWN_FIELDS = {
+    "history_id", "history_date", "history_change_reason", "history_type", "history_user",
+}
+
+
+def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) -> int:
+    """Run ``INSERT INTO table (columns) SELECT … FROM queryset``; return rows inserted.
+
+    ``columns`` maps each target column to an expression over ``queryset``'s
+    model. Rows that would break a unique constraint (the one open item per
+    case) are skipped, so a concurrent insert can never make a duplicate.
+    """
+    aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
+    select = queryset.order_by().values(**aliases)
+    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(column) for column in columns)
+    source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
+    statement = (
+        f"INSERT INTO {quote(table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
+        f"SELECT {source} FROM ({sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
+                   history_type: str = "~") -> int:
+    """Write one historical row per row of ``queryset``, as it is now.
+
+    The set-based counterpart of saving each instance under
+    django-simple-history: copies every tracked column in one statement.
+    """
+    history_model = queryset.model.history.model
+    columns: dict[str, object] = {}
+    for field in history_model._meta.concrete_fields:
+        if field.name in HISTORY_OWN_FIELDS:
+            continue
+        columns[field.column] = F(field.attname)
+    columns["history_date"] = Value(when, output_field=DateTimeField())
+    columns["history_change_reason"] = Value(reason, output_field=CharField())
+    columns["history_type"] = Value(history_type, output_field=CharField())
+    return insert_select(history_model._meta.db_table, columns, queryset)
