@@ -7,7 +7,7 @@ _VIEW_ALL = [
     "theft_cases.view_caseimport",
     "theft_cases.view_actionitem",
     "theft_cases.view_actionrecord",
-    "consumers.view_consumer",
+    "theft_cases.view_consumer",
     "ots_scheme.view_scheme",
     "ots_scheme.view_phase",
     "ots_scheme.view_registration",
@@ -19,7 +19,7 @@ _FIELD_WORK = [
     "theft_cases.add_caseimport",
     "theft_cases.add_actionrecord",
     "theft_cases.change_actionitem",
-    "consumers.change_consumer",
+    "theft_cases.change_consumer",
     "ots_scheme.add_registration",
     "ots_scheme.change_registration",
     "payments.add_payment",
@@ -35,7 +35,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.IT_SUPPORT: _VIEW_ALL
     + [
         "theft_cases.change_theftcase",
-        "consumers.change_consumer",
+        "theft_cases.change_consumer",
         "messaging.view_otpchallenge",
         "messaging.view_smsmessage",
         "ots_scheme.change_registration",

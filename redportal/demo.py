@@ -15,14 +15,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from consumers.models import Consumer
 from core.dates import IST, today_ist
 from organization.models import OrgUnit, Role, UnitKind
 from organization.services import ensure_role_groups, ensure_staff_user
 from ots_scheme import catalogue
 from ots_scheme.models import Phase, Scheme
 from theft_cases.compounding import suggest_compounding_fee
-from theft_cases.models import Category, TheftCase, TheftType
+from theft_cases.models import Category, Consumer, TheftCase, TheftType
 
 DEMO_USERS = [
     ("director", Role.DIRECTOR, "mvvnl", "Director", "Commercial"),

@@ -6,10 +6,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from consumers.models import Consumer
 from organization.models import OrgUnit
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
-from theft_cases.models import Category, TheftCase, TheftType
+from theft_cases.models import Category, Consumer, TheftCase, TheftType
 
 
 class ConsumerFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from theft_cases.models import ActionItem, ActionRecord, CaseImport, Reminder, TheftCase
+from theft_cases.models import ActionItem, ActionRecord, CaseImport, Consumer, Reminder, TheftCase
+
+
+@admin.register(Consumer)
+class ConsumerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "account_number", "mobile")
+    search_fields = ("name", "account_number", "mobile")
 
 
 @admin.register(TheftCase)

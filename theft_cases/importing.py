@@ -29,11 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.exports import SafeCsvWriter
-from consumers.models import Consumer
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
 from theft_cases.import_files import ImportFileError, open_sheet
-from theft_cases.models import TheftCase
+from theft_cases.models import Consumer, TheftCase
 from theft_cases.rows import CaseRow, cell_text, parse_row
 
 CHUNK_SIZE = 2000

@@ -1,4 +1,5 @@
-"""Theft cases fed by JE/SDO, their bulk imports, and action against defaulters.
+"""Theft cases fed by JE/SDO, the consumers they were booked against, their
+bulk imports, and action against defaulters.
 
 Lifecycle (DESIGN §4.3): fed → registered → settled; or fed → flagged →
 action_taken (→ registered if they register after all).
@@ -49,13 +50,43 @@ class CaseStatus(models.TextChoices):
     ACTION_TAKEN = "action_taken", _("Action taken")
 
 
+class Consumer(models.Model):
+    """The person a theft case was booked against, and the premises.
+
+    Case feeding writes it, so it lives here (DESIGN §2); it came from
+    ``consumers`` (issue 13) and keeps that app's tables.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    father_or_husband_name = models.CharField(
+        _("father's / husband's name"), max_length=200, blank=True
+    )
+    address = models.TextField(_("address of the premises"))
+    mobile = models.CharField(_("mobile"), max_length=10, blank=True, db_index=True)
+    account_number = models.CharField(
+        _("account number"), max_length=12, blank=True, db_index=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(table_name="consumers_historicalconsumer")
+
+    class Meta:
+        db_table = "consumers_consumer"
+        verbose_name = _("consumer")
+        verbose_name_plural = _("consumers")
+
+    def __str__(self):
+        return self.name
+
+
 class TheftCase(models.Model):
     JURISDICTION_FIELD = "sub_division"
 
     case_number = models.CharField(_("case number"), max_length=40, unique=True)
     detection_date = models.DateField(_("detection date"), db_index=True)
     consumer = models.ForeignKey(
-        "consumers.Consumer", on_delete=models.PROTECT, related_name="cases"
+        Consumer, on_delete=models.PROTECT, related_name="cases"
     )
     # No index of its own: the (sub_division, status) index below serves it.
     # Every index is rewritten when the nightly sweep flags ~10⁵–10⁶ cases.

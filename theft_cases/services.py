@@ -22,12 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from common.queueing import broker_available, enqueue, enqueue_on_commit
-from consumers.models import Consumer
 from core.dates import today_ist
 from organization.models import OrgUnit
 from organization.scoping import sub_divisions_visible_to
 from theft_cases import import_files, importing
-from theft_cases.models import CaseImport, ImportStatus, TheftCase
+from theft_cases.models import CaseImport, Consumer, ImportStatus, TheftCase
 from theft_cases.rows import CaseRow
 
 logger = logging.getLogger(__name__)

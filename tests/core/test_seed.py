@@ -7,10 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from consumers.models import Consumer
 from core.dates import today_ist
 from ots_scheme.models import Scheme
-from theft_cases.models import TheftCase
+from theft_cases.models import Consumer, TheftCase
 
 
 def counts():

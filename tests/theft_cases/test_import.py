@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from consumers.models import Consumer
 from core.dates import today_ist
 from theft_cases import importing
-from theft_cases.models import CaseImport, ImportStatus, TheftCase
+from theft_cases.models import CaseImport, Consumer, ImportStatus, TheftCase
 from theft_cases.services import import_from_path
 
 from .importfiles import csv_bytes, good_row, xlsx_bytes

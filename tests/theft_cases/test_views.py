@@ -9,11 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from consumers.models import Consumer
 from core.dates import today_ist
 from organization.models import OrgUnit
 from tests.factories import ConsumerFactory, TheftCaseFactory
-from theft_cases.models import CaseImport, ImportStatus, TheftCase
+from theft_cases.models import CaseImport, Consumer, ImportStatus, TheftCase
 
 from .importfiles import csv_bytes, good_row, xlsx_bytes
 
