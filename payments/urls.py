@@ -7,8 +7,6 @@ from payments import staff_views, views
 app_name = "payments"
 
 urlpatterns = [
-    path("payments/start/<str:registration_number>/<slug:purpose>/", views.start,
-         name="start"),
     path("payments/checkout/<str:order_id>/", views.checkout, name="checkout"),
     path("payments/return/<str:order_id>/", views.payment_return, name="return"),
     path("payments/callback/", views.callback, name="callback"),

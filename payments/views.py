@@ -31,7 +31,7 @@ from payments.gateways.sandbox import (
     sandbox_status_reply,
     send_callbacks,
 )
-from payments.models import PaymentPurpose, PaymentStatus
+from payments.models import PaymentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -53,20 +53,6 @@ def registration_page_url(registration_number: str) -> str | None:
         return reverse("consumers:registration", args=[registration_number])
     except NoReverseMatch:
         return None
-
-
-@require_POST
-def start(request, registration_number: str, purpose: str):
-    """Open (or reuse) an online payment and send the browser to the bank."""
-    registration = queries.registration_for_request(request, registration_number)
-    if purpose not in PaymentPurpose.values:
-        raise Http404
-    try:
-        payment = services.start_payment(registration=registration, purpose=purpose)
-    except services.PaymentError as exc:
-        messages.error(request, str(exc))
-        return redirect(registration_page_url(registration_number) or "home")
-    return redirect("payments:checkout", payment.order_id)
 
 
 def checkout(request, order_id: str):

@@ -330,7 +330,7 @@ def test_balance_paid_settles_registration_and_case(
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.FEE_PAID
 
-    start = client.post(reverse("payments:start", args=[
+    start = client.post(reverse("consumers:pay", args=[
         registration.registration_number, PaymentPurpose.BALANCE]))
     assert start.status_code == 302
     balance = Payment.objects.get(purpose=PaymentPurpose.BALANCE)
