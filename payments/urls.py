@@ -22,7 +22,7 @@ urlpatterns = [
          name="certificate"),
     path("payments/report-missing/", views.report_missing, name="report_missing"),
     path("staff/registrations/<str:registration_number>/counter-payment/",
-         views.counter_payment, name="counter_payment"),
+         staff_views.counter_payment, name="counter_payment"),
     path("staff/registrations/<str:registration_number>/held-money/", staff_views.held_money,
          name="held_money"),
     path("staff/payments/money-checks/", staff_views.money_checks, name="money_checks"),

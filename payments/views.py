@@ -18,11 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.deployment import sandbox_allowed
 from common.throttling import throttle
 from core.csp import CONTENT_SECURITY_POLICY
-from core.dates import today_ist
-from organization.scoping import staff_required
 from ots_scheme.models import Registration
 from payments import queries, receipts, services
-from payments.forms import CounterPaymentForm, MissingPaymentForm
+from payments.forms import MissingPaymentForm
 from payments.gateways import GatewayError, InvalidCallback, get_gateway
 from payments.gateways.razorpay import PAYMENT_EVENTS, REFUND_EVENTS, RazorpayGateway
 from payments.gateways.sandbox import (
@@ -314,33 +312,3 @@ def report_missing(request):
                 form.add_error("bank_reference", str(exc))
     template = "payments/_report_missing.html" if request.htmx else "payments/report_missing.html"
     return _no_store(render(request, template, {"form": form, "report": report}))
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def counter_payment(request, registration_number: str):
-    """Staff record a cash / cheque / DD receipt into the ledger."""
-    registration = queries.staff_registration(request.user, registration_number)
-    due = queries.amounts_due(registration)
-    initial = {"received_on": today_ist()}
-    if due:
-        purpose, amount = next(iter(due.items()))
-        initial.update(purpose=purpose, amount=f"{amount:.2f}")
-    form = CounterPaymentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            payment = services.record_counter_payment(
-                registration=registration, officer=request.user, **form.cleaned_data
-            )
-        except services.PaymentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Receipt %(receipt)s recorded.") % {
-                "receipt": payment.receipt_number})
-            return redirect("payments:counter_payment", registration_number)
-    return _no_store(render(request, "payments/counter_payment.html", {
-        "registration": registration,
-        "form": form,
-        "due": {key: f"{value:.2f}" for key, value in due.items()},
-        "ledger": queries.payments_for_registration(registration),
-    }))
