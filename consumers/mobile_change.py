@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consumers.models import MobileChangeRequest, MobileChangeStatus
+from core.errors import ServiceError
 from core.mobile import normalise_mobile
 from messaging import sms_templates
 from messaging.sms import queue_sms
@@ -27,13 +28,8 @@ from theft_cases.models import TheftCase
 DECIDING_ROLES = frozenset({Role.SDO, Role.XEN, Role.SE, Role.CE, Role.DIRECTOR})
 
 
-class MobileChangeError(Exception):
+class MobileChangeError(ServiceError):
     """A refusal with a message for the person or officer (translated)."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def may_decide(user) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import today_ist
+from core.errors import ServiceError
 from dashboard import feeding_queries, queries
 from dashboard.models import (
     DailySummary,
@@ -108,7 +109,7 @@ def refresh_feeding_all(*, full: bool = False) -> list[dict]:
             for scheme in Scheme.objects.filter(is_active=True).order_by("code")]
 
 
-class FeedingTargetError(ValueError):
+class FeedingTargetError(ServiceError):
     """A refused change to a division's feeding target (the message is for the officer)."""
 
 

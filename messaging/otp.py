@@ -22,6 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from common.queueing import broker_available
+from core.errors import ServiceError
 from messaging import sms_templates
 from messaging.models import OtpChallenge, SmsMessage, SmsStatus
 from messaging.sms import queue_sms
@@ -32,13 +33,8 @@ MAX_SENDS_PER_HOUR = 3  # per (mobile, client address)
 MAX_SENDS_PER_MOBILE_PER_HOUR = 10  # per mobile, every address together
 
 
-class OtpError(Exception):
+class OtpError(ServiceError):
     """An OTP refused, with a message for the person (translated)."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)

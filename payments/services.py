@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import IST, ist_date, today_ist
+from core.errors import ServiceError
 from core.money import format_inr
 from ots_scheme import services as settlement_services
 from ots_scheme.lifecycle import (
@@ -62,7 +63,7 @@ COUNTER_MODES = (PaymentMode.CASH, PaymentMode.CHEQUE, PaymentMode.DD)
 COUNTER_GATEWAY = "counter"
 
 
-class PaymentError(ValueError):
+class PaymentError(ServiceError):
     """Bad input or a payment that cannot be made now; the message is for people."""
 
 
@@ -505,7 +506,7 @@ def refund_record(*, registration: Registration, payment: Payment, amount: Decim
     try:
         registration_debit(registration_id=registration.pk, amount=amount, officer=officer)
     except RegistrationError as err:
-        raise PaymentError(err.message) from err
+        raise PaymentError(err.message, code=err.code) from err
     _event(payment, "refund_recorded", before=payment.status, payload={
         "amount": f"{amount:.2f}", "reference": reference,
         "officer": officer.get_username(),
