@@ -1,7 +1,7 @@
 """Making a registration (DESIGN §4.3): checks, the quote, the number, the SMS.
 
 Every later change of its status — fee paid, verified, settled, lapsed,
-rejected, expired, money held — is in ``ots_scheme/lifecycle.py``, the one
+rejected, expired, money held — is in ``ots_scheme/lifecycle/``, the one
 owner of ``Registration.status``. At most one live registration per case
 per scheme: the case row is locked while a registration is made, and the
 database constraint ``one_live_registration_per_case_scheme`` is the last
