@@ -113,7 +113,7 @@ def feeding_list(request):
     unit = user_unit(request.user) or OrgUnit.objects.filter(
         parent__isnull=True).order_by("path").first()
     if feeding_queries.feeding_freshness(scheme) is None:
-        services.refresh_feeding(scheme=scheme, full=True)  # first visit after setup
+        services.feeding_refresh(scheme=scheme, full=True)  # first visit after setup
     return render(request, "dashboard/feeding.html", {
         "scheme": scheme, "schemes": queries.selectable_schemes(), "unit": unit,
         "feeding": feeding_queries.feeding_coverage(user=request.user, scheme=scheme,

@@ -23,8 +23,8 @@ def scheme_for(request):
         raise Http404
     if queries.freshness(scheme) is None:
         # First visit after setup: build the summary once; beat keeps it fresh.
-        services.refresh_scheme_summary(scheme=scheme)
-        services.refresh_feeding(scheme=scheme, full=True)
+        services.scheme_summary_refresh(scheme=scheme)
+        services.feeding_refresh(scheme=scheme, full=True)
     return scheme
 
 

@@ -44,7 +44,7 @@ def read_tree_file(path: Path) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def load_org_tree(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
+def org_tree_load(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
     """Create or update the units in ``rows`` (parents before children).
 
     Idempotent: loading the same rows again changes nothing. Units not in the
@@ -118,7 +118,7 @@ def _repath_below(unit: OrgUnit) -> None:
         _repath_below(child)
 
 
-def ensure_role_groups() -> None:
+def role_groups_ensure() -> None:
     """Create one group per role with the permissions of ``ROLE_PERMISSIONS``."""
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
@@ -132,7 +132,7 @@ def ensure_role_groups() -> None:
 
 
 @transaction.atomic
-def ensure_staff_user(*, username: str, role: str, unit_code: str, password: str,
+def staff_user_ensure(*, username: str, role: str, unit_code: str, password: str,
                       first_name: str = "", last_name: str = "") -> bool:
     """Create the officer if missing; return True when created."""
     user_model = get_user_model()

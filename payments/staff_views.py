@@ -40,7 +40,7 @@ def counter_payment(request, registration_number: str):
     form = CounterPaymentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            payment = services.record_counter_payment(
+            payment = services.counter_payment_record(
                 registration=registration, officer=request.user, **form.cleaned_data
             )
         except services.PaymentError as exc:
@@ -86,9 +86,9 @@ def missing_report(request, pk: int):
 
 @staff_required
 @require_POST
-def recheck_missing_report(request, pk: int):
+def missing_report_recheck(request, pk: int):
     report = queries.missing_report(request.user, pk)
-    unanswered = services.recheck_missing_report(report=report)
+    unanswered = services.missing_report_recheck(report=report)
     if report.found:
         messages.success(request, _("The payment was found and is credited to the "
                                     "registration."))
@@ -103,7 +103,7 @@ def recheck_missing_report(request, pk: int):
 
 @staff_required
 @require_POST
-def resolve_missing_report(request, pk: int):
+def missing_report_resolve(request, pk: int):
     report = queries.missing_report(request.user, pk)
     if report.resolved_at is not None:
         messages.error(request, _("This report was already resolved."))
@@ -111,7 +111,7 @@ def resolve_missing_report(request, pk: int):
     form = ResolveMissingForm(request.POST)
     if form.is_valid():
         try:
-            services.resolve_missing_report(report=report, officer=request.user,
+            services.missing_report_resolve(report=report, officer=request.user,
                                             resolution=form.cleaned_data["resolution"])
         except services.PaymentError as exc:
             form.add_error("resolution", str(exc))
@@ -173,7 +173,7 @@ def held_money(request, registration_number: str):
         payment = next(p for p in successful if str(p.pk) == form.cleaned_data["payment"])
         try:
             if form.cleaned_data["through_bank"]:
-                services.refund_through_gateway(
+                services.refund_send(
                     registration=registration, payment=payment,
                     amount=form.cleaned_data["amount"], officer=request.user,
                     note=form.cleaned_data["note"])

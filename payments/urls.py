@@ -29,8 +29,8 @@ urlpatterns = [
     path("staff/payments/missing/", staff_views.missing_reports, name="missing_reports"),
     path("staff/payments/missing/<int:pk>/", staff_views.missing_report,
          name="missing_report"),
-    path("staff/payments/missing/<int:pk>/recheck/", staff_views.recheck_missing_report,
+    path("staff/payments/missing/<int:pk>/recheck/", staff_views.missing_report_recheck,
          name="missing_recheck"),
-    path("staff/payments/missing/<int:pk>/resolve/", staff_views.resolve_missing_report,
+    path("staff/payments/missing/<int:pk>/resolve/", staff_views.missing_report_resolve,
          name="missing_resolve"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.errors import ServiceError
 from core.money import format_inr
 from messaging import sms_templates
-from messaging.sms import queue_sms
+from messaging.sms import sms_queue
 from ots_scheme.models import (
     HeldReason,
     Registration,
@@ -57,7 +57,7 @@ def lock(registration_id: int) -> Registration:
 def registration_sms(registration: Registration, template: str, variables: dict) -> None:
     """Text the person in the language they registered in."""
     if registration.mobile:
-        queue_sms(mobile=registration.mobile, template=template, variables=variables,
+        sms_queue(mobile=registration.mobile, template=template, variables=variables,
                   language=registration.language or "hi")
 
 
@@ -90,11 +90,11 @@ def other_live_exists(registration: Registration) -> bool:
 # --- Freezing and settling ----------------------------------------------------
 
 
-def settlement_freeze(registration: Registration, *, on: dt.date) -> None:
+def registration_freeze(registration: Registration, *, on: dt.date) -> None:
     """Freeze the quote for a registration date ``on`` (raises ``QuoteError``)."""
     from ots_scheme import services
 
-    services.freeze_settlement(registration=registration, on=on)
+    services.settlement_freeze(registration=registration, on=on)
 
 
 def registration_settle(registration: Registration, case: TheftCase, *, at: dt.datetime,
@@ -125,7 +125,7 @@ def registration_settle(registration: Registration, case: TheftCase, *, at: dt.d
 def registration_fee_paid(registration: Registration, *, paid_at: dt.datetime, on: dt.date,
                           officer=None, reason: str = "fee paid: settlement frozen") -> str:
     """Freeze on ``on`` and move to ``fee_paid`` (or straight to settled)."""
-    settlement_freeze(registration, on=on)
+    registration_freeze(registration, on=on)
     registration.refresh_from_db()
     registration.status = RegistrationStatus.FEE_PAID
     registration.fee_paid_at = paid_at

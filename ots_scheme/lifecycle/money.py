@@ -20,9 +20,9 @@ from ots_scheme.lifecycle.base import (
     money_hold,
     other_live_exists,
     registration_fee_paid,
+    registration_freeze,
     registration_save,
     registration_settle,
-    settlement_freeze,
 )
 from ots_scheme.models import (
     HeldReason,
@@ -123,7 +123,7 @@ def registration_settle_nothing_due(*, registration: Registration) -> None:
     registration = lock(registration.pk)
     if registration.status != RegistrationStatus.SUBMITTED or registration.total_payable != 0:
         return
-    settlement_freeze(registration, on=registration.quoted_on or ist_date(timezone.now()))
+    registration_freeze(registration, on=registration.quoted_on or ist_date(timezone.now()))
     registration.refresh_from_db()
     if registration.total_payable != 0:
         return

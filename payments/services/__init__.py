@@ -22,7 +22,7 @@ by what happens to a payment:
 Callers import from ``payments.services``; the names below are its API.
 """
 
-from payments.services.attempts import mark_sent_to_gateway, start_payment
+from payments.services.attempts import payment_mark_sent, payment_start
 from payments.services.base import (
     COUNTER_GATEWAY,
     COUNTER_MODES,
@@ -33,34 +33,34 @@ from payments.services.base import (
     expire_after,
     new_order_id,
 )
-from payments.services.counter import record_counter_payment
-from payments.services.crediting import payment_credit, retry_credit, uncredited_payments
+from payments.services.counter import counter_payment_record
+from payments.services.crediting import payment_credit, payment_credit_retry, uncredited_payments
 from payments.services.notices import (
     CallbackResult,
-    apply_notice,
-    apply_refund_notice,
-    receive_callback,
-    receive_refund_callback,
-    record_gateway_event,
+    callback_receive,
+    gateway_event_record,
+    notice_apply,
+    refund_callback_receive,
+    refund_notice_apply,
 )
 from payments.services.reconciliation import (
     audit_run_record,
     days_payments_to_reconcile,
+    missing_report_create,
+    missing_report_recheck,
+    missing_report_resolve,
+    payment_reconcile,
     payments_to_reconcile,
-    recheck_missing_report,
-    reconcile_payment,
-    report_missing_payment,
-    resolve_missing_report,
 )
-from payments.services.refunds import refund_record, refund_through_gateway
+from payments.services.refunds import refund_record, refund_send
 
 __all__ = [
-    "COUNTER_GATEWAY", "COUNTER_MODES", "OPEN_STATUSES", "CallbackResult", "PaymentError",
-    "amount_due", "apply_notice", "apply_refund_notice", "audit_run_record",
-    "days_payments_to_reconcile", "end_of_ist_day", "expire_after", "mark_sent_to_gateway",
-    "new_order_id", "payment_credit", "payments_to_reconcile", "receive_callback",
-    "receive_refund_callback", "recheck_missing_report", "reconcile_payment",
-    "record_counter_payment", "record_gateway_event", "refund_record",
-    "refund_through_gateway", "report_missing_payment", "resolve_missing_report",
-    "retry_credit", "start_payment", "uncredited_payments",
+    "COUNTER_GATEWAY", "COUNTER_MODES", "CallbackResult", "OPEN_STATUSES", "PaymentError",
+    "amount_due", "audit_run_record", "callback_receive", "counter_payment_record",
+    "days_payments_to_reconcile", "end_of_ist_day", "expire_after", "gateway_event_record",
+    "missing_report_create", "missing_report_recheck", "missing_report_resolve",
+    "new_order_id", "notice_apply", "payment_credit", "payment_credit_retry",
+    "payment_mark_sent", "payment_reconcile", "payment_start", "payments_to_reconcile",
+    "refund_callback_receive", "refund_notice_apply", "refund_record", "refund_send",
+    "uncredited_payments",
 ]

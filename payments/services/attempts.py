@@ -33,7 +33,7 @@ from payments.services.base import (
 
 
 @transaction.atomic
-def start_payment(*, registration: Registration, purpose: str) -> Payment:
+def payment_start(*, registration: Registration, purpose: str) -> Payment:
     """Return an open online payment for ``registration`` and ``purpose``.
 
     A fee order carries today's quote (IST) and expires at the end of the IST
@@ -76,7 +76,7 @@ def start_payment(*, registration: Registration, purpose: str) -> Payment:
 
 
 @transaction.atomic
-def mark_sent_to_gateway(*, payment: Payment) -> Payment:
+def payment_mark_sent(*, payment: Payment) -> Payment:
     """Note that the browser was sent to the bank: initiated → pending."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status == PaymentStatus.INITIATED:

@@ -57,8 +57,8 @@ def new_order_id() -> str:
 def payment_lock(*, order_id: str) -> Payment | None:
     """Lock the payment's registration, then the payment, and return the payment.
 
-    Registration before payment, the same order ``start_payment`` and
-    ``record_counter_payment`` take, so concurrent requests never deadlock.
+    Registration before payment, the same order ``payment_start`` and
+    ``counter_payment_record`` take, so concurrent requests never deadlock.
     """
     row = Payment.objects.filter(order_id=order_id).values("pk", "registration_id").first()
     if row is None:
@@ -108,4 +108,4 @@ def registration_requote(registration: Registration, day: dt.date) -> None:
             case=registration.case, scheme=registration.scheme, on=day)
     except QuoteError as err:
         raise PaymentError(settlement_services.error_message(err)) from err
-    settlement_services.apply_quote(registration=registration, quote=result, on=day)
+    settlement_services.quote_apply(registration=registration, quote=result, on=day)

@@ -31,7 +31,7 @@ from payments.services.crediting import ledger_credit
 
 
 @transaction.atomic
-def record_counter_payment(*, registration: Registration, purpose: str, amount: Decimal,
+def counter_payment_record(*, registration: Registration, purpose: str, amount: Decimal,
                            mode: str, receipt_number: str, received_on: dt.date,
                            officer) -> Payment:
     """Record a cash / cheque / DD receipt taken at the counter: a success at once.

@@ -96,7 +96,7 @@ def uncredited_payments() -> list[int]:
 
 
 @transaction.atomic
-def retry_credit(*, payment_id: int) -> bool:
+def payment_credit_retry(*, payment_id: int) -> bool:
     """Credit a successful payment again after a failed attempt; True when done."""
     order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
     payment = payment_lock(order_id=order_id)

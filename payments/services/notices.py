@@ -43,7 +43,7 @@ class CallbackResult:
     http_status: int
 
 
-def receive_callback(*, body: bytes, headers, gateway: PaymentGateway | None = None
+def callback_receive(*, body: bytes, headers, gateway: PaymentGateway | None = None
                      ) -> CallbackResult:
     """Verify a server-to-server callback and apply it; never raise on bad input.
 
@@ -57,7 +57,7 @@ def receive_callback(*, body: bytes, headers, gateway: PaymentGateway | None = N
     except InvalidCallback as exc:
         _log_refused_callback(body=body, reason=str(exc))
         return CallbackResult("refused_" + str(exc).replace(" ", "_"), 400)
-    outcome = apply_notice(notice=notice, source="callback", gateway_name=gateway.name)
+    outcome = notice_apply(notice=notice, source="callback", gateway_name=gateway.name)
     status = {"unknown_order": 404, "amount_mismatch": 409, "reference_reused": 409}
     return CallbackResult(outcome, status.get(outcome, 200))
 
@@ -95,7 +95,7 @@ def _notice_payload(notice: GatewayNotice, source: str) -> dict:
     }
 
 
-def apply_notice(*, notice: GatewayNotice, source: str, gateway_name: str) -> str:
+def notice_apply(*, notice: GatewayNotice, source: str, gateway_name: str) -> str:
     """Apply what the bank said about an order; return what happened.
 
     Outcomes: ``credited``, ``failed``, ``pending``, ``expired``, ``duplicate``
@@ -174,7 +174,7 @@ def _apply_success(payment: Payment, notice: GatewayNotice, source: str, payload
     return "credited"
 
 
-def record_gateway_event(*, order_id: str, kind: str, payload: dict) -> bool:
+def gateway_event_record(*, order_id: str, kind: str, payload: dict) -> bool:
     """Keep something the bank (or the browser on its behalf) said, moving nothing.
 
     Used for a browser return that cannot be trusted or that reports a
@@ -189,7 +189,7 @@ def record_gateway_event(*, order_id: str, kind: str, payload: dict) -> bool:
     return True
 
 
-def receive_refund_callback(*, body: bytes, headers, gateway: PaymentGateway
+def refund_callback_receive(*, body: bytes, headers, gateway: PaymentGateway
                             ) -> CallbackResult:
     """Verify a refund webhook and keep it as an event; never raise on bad input."""
     try:
@@ -197,11 +197,11 @@ def receive_refund_callback(*, body: bytes, headers, gateway: PaymentGateway
     except InvalidCallback as exc:
         _log_refused_callback(body=body, reason=str(exc))
         return CallbackResult("refused_" + str(exc).replace(" ", "_"), 400)
-    outcome = apply_refund_notice(notice=notice, source="callback", gateway_name=gateway.name)
+    outcome = refund_notice_apply(notice=notice, source="callback", gateway_name=gateway.name)
     return CallbackResult(outcome, 404 if outcome == "unknown_payment" else 200)
 
 
-def apply_refund_notice(*, notice: RefundNotice, source: str, gateway_name: str) -> str:
+def refund_notice_apply(*, notice: RefundNotice, source: str, gateway_name: str) -> str:
     """Record what the bank said about a refund; return ``recorded`` or ``duplicate``.
 
     A refund changes no payment status here: the money arrived and stays in

@@ -24,10 +24,10 @@ from payments.models import (
     PaymentStatus,
 )
 from payments.services.base import OPEN_STATUSES, PaymentError
-from payments.services.notices import apply_notice
+from payments.services.notices import notice_apply
 
 
-def reconcile_payment(*, payment_id: int, source: str = "status_query") -> str:
+def payment_reconcile(*, payment_id: int, source: str = "status_query") -> str:
     """Ask the bank about one payment and apply its answer; return the outcome.
 
     Raises ``GatewayError`` when the bank cannot answer (the task retries).
@@ -42,7 +42,7 @@ def reconcile_payment(*, payment_id: int, source: str = "status_query") -> str:
         return "skipped"
     # Outside the transaction: a bank's slow answer must not hold a row lock.
     notice = gateway.query_status(order_id=payment.order_id)
-    return apply_notice(notice=notice, source=source, gateway_name=gateway.name)
+    return notice_apply(notice=notice, source=source, gateway_name=gateway.name)
 
 
 def payments_to_reconcile(*, older_than: dt.timedelta) -> list[int]:
@@ -69,8 +69,8 @@ def days_payments_to_reconcile(*, day: dt.date | None = None) -> list[int]:
     )
 
 
-def report_missing_payment(*, registration: Registration, bank_reference: str
-                           ) -> MissingPaymentReport:
+def missing_report_create(*, registration: Registration, bank_reference: str
+                          ) -> MissingPaymentReport:
     """Record a consumer's "money taken, not shown" report and ask the bank now.
 
     Every not-yet-successful online payment of the registration is queried at
@@ -100,7 +100,7 @@ def _ask_bank(registration: Registration, *, source: str) -> int:
     unanswered = []
     for payment_id in ids:
         try:
-            reconcile_payment(payment_id=payment_id, source=source)
+            payment_reconcile(payment_id=payment_id, source=source)
         except GatewayError:
             unanswered.append(payment_id)
     if unanswered:
@@ -117,7 +117,7 @@ def _payment_with_reference(registration: Registration, reference: str) -> Payme
             .filter(gateway_reference=reference).first())
 
 
-def recheck_missing_report(*, report: MissingPaymentReport) -> int:
+def missing_report_recheck(*, report: MissingPaymentReport) -> int:
     """Ask the bank again for an open report; note the payment if it is found now.
 
     Returns how many payments the bank did not answer for (asked again later
@@ -132,7 +132,7 @@ def recheck_missing_report(*, report: MissingPaymentReport) -> int:
 
 
 @transaction.atomic
-def resolve_missing_report(*, report: MissingPaymentReport, officer,
+def missing_report_resolve(*, report: MissingPaymentReport, officer,
                            resolution: str) -> MissingPaymentReport:
     """Close a report with what was done; refuse an empty note or a second close."""
     note = (resolution or "").strip()

@@ -31,8 +31,8 @@ from payments.services.base import PaymentError, event_record
 logger = logging.getLogger(__name__)
 
 
-def refund_through_gateway(*, registration: Registration, payment: Payment, amount: Decimal,
-                           officer, note: str = "") -> LedgerEntry:
+def refund_send(*, registration: Registration, payment: Payment, amount: Decimal,
+                officer, note: str = "") -> LedgerEntry:
     """Send a refund of held money through the gateway's refund API, then record it.
 
     The bank is asked first, outside any transaction (a slow bank must not

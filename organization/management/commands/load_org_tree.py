@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from common.commands import CommandInputError, JsonCommand
-from organization.services import load_org_tree, read_tree_file
+from organization.services import org_tree_load, read_tree_file
 
 
 class Command(JsonCommand):
@@ -17,5 +17,5 @@ class Command(JsonCommand):
         if not file.is_file():
             raise CommandInputError(f"no such file: {path}")
         # An OrgTreeError (a ServiceError) is printed as {"error"} by JsonCommand.
-        counts = load_org_tree(rows=read_tree_file(file))
+        counts = org_tree_load(rows=read_tree_file(file))
         self.emit(counts)
