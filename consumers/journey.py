@@ -10,8 +10,15 @@ payments app, whose receipts and checkout pages trust that list.
 from __future__ import annotations
 
 import uuid
+from functools import wraps
 
+from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from ots_scheme.models import Scheme
+from theft_cases.models import TheftCase
 
 FLOW = "ots_flow"
 REGISTRATIONS = "ots_registrations"
@@ -79,3 +86,28 @@ def drop_document(session) -> None:
         data = flow(session)
         data.pop("document", None)
         save_flow(session, data)
+
+
+def flow_case_required(view):
+    """Give ``view(request, data, case, scheme, …)`` the journey kept in the session.
+
+    The one prelude of every step after the lookup: a journey that is
+    missing or stale (its case or scheme gone) sends the person back to the
+    lookup to find their case again.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        data = flow(request.session)
+        case = scheme = None
+        if data.get("case_id"):
+            case = (TheftCase.objects.select_related("consumer")
+                    .filter(pk=data["case_id"]).first())
+            scheme = (Scheme.objects.prefetch_related("phases")
+                      .filter(pk=data.get("scheme_id")).first())
+        if case is None or scheme is None:
+            messages.info(request, _("Please find your case first."))
+            return redirect("consumers:lookup")
+        return view(request, data, case, scheme, *args, **kwargs)
+
+    return wrapped

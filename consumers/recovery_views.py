@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.language import active_language
 from common.throttling import throttle
 from consumers import journey
 from consumers.forms import CaseNumberForm, MobileChangeForm, MobileChangeProofForm
@@ -21,7 +22,7 @@ from consumers.masking import mask_digits
 from consumers.mobile_change import MobileChangeError, mobile_change_request, pending_request
 from consumers.models import MobileChangeRequest
 from consumers.queries import find_cases
-from consumers.views import LOOKUP_RATE, OTP_CHECK_RATE, OTP_SEND_RATE, _language
+from consumers.views import LOOKUP_RATE, OTP_CHECK_RATE, OTP_SEND_RATE
 from messaging import otp
 from messaging.forms import OtpForm
 from messaging.models import OtpPurpose
@@ -84,7 +85,7 @@ def recover(request):
         else:
             try:
                 sent = otp.otp_send(mobile=registration.mobile, purpose=OtpPurpose.RECOVER,
-                                    subject=case.case_number, language=_language())
+                                    subject=case.case_number, language=active_language())
             except otp.OtpError as err:
                 form.add_error(None, err.message)
             else:
@@ -152,7 +153,7 @@ def mobile_change(request):
             else:
                 try:
                     sent = otp.otp_send(mobile=mobile, purpose=OtpPurpose.MOBILE_CHANGE,
-                                        subject=case.case_number, language=_language())
+                                        subject=case.case_number, language=active_language())
                 except otp.OtpError as err:
                     form.add_error(None, err.message)
                 else:
@@ -196,7 +197,7 @@ def mobile_change_proof(request):
     if request.method == "POST" and form.is_valid():
         try:
             change = mobile_change_request(
-                case=case, new_mobile=state["mobile"], language=_language(),
+                case=case, new_mobile=state["mobile"], language=active_language(),
                 id_proof_type=form.cleaned_data["id_proof_type"],
                 id_proof_last4=form.cleaned_data["id_proof_last4"],
                 document=form.cleaned_data["document"])

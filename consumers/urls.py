@@ -1,23 +1,30 @@
 from django.urls import path
 
-from consumers import recovery_views, verify_views, views
+from consumers import (
+    otp_views,
+    recovery_views,
+    status_views,
+    verify_views,
+    views,
+    wizard_views,
+)
 
 app_name = "consumers"
 
 urlpatterns = [
     path("ots/lookup/", views.lookup, name="lookup"),
-    path("ots/otp/start/", views.otp_start, name="otp_start"),
-    path("ots/otp/mobile/", views.otp_mobile, name="otp_mobile"),
-    path("ots/otp/verify/", views.otp_verify, name="otp_verify"),
-    path("ots/otp/resend/", views.otp_resend, name="otp_resend"),
-    path("ots/register/", views.register, {"step": "case"}, name="register_start"),
-    path("ots/register/<slug:step>/", views.register, name="register"),
-    path("ots/registration/<str:registration_number>/", views.registration,
+    path("ots/otp/start/", otp_views.otp_start, name="otp_start"),
+    path("ots/otp/mobile/", otp_views.otp_mobile, name="otp_mobile"),
+    path("ots/otp/verify/", otp_views.otp_verify, name="otp_verify"),
+    path("ots/otp/resend/", otp_views.otp_resend, name="otp_resend"),
+    path("ots/register/", wizard_views.register, {"step": "case"}, name="register_start"),
+    path("ots/register/<slug:step>/", wizard_views.register, name="register"),
+    path("ots/registration/<str:registration_number>/", status_views.registration,
          name="registration"),
-    path("ots/registration/<str:registration_number>/pay/<slug:purpose>/", views.pay,
+    path("ots/registration/<str:registration_number>/pay/<slug:purpose>/", status_views.pay,
          name="pay"),
-    path("ots/status/", views.status, name="status"),
-    path("ots/status/verify/", views.status_verify, name="status_verify"),
+    path("ots/status/", status_views.status, name="status"),
+    path("ots/status/verify/", status_views.status_verify, name="status_verify"),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
 ]
 

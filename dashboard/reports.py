@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.exports import csv_response, xlsx_response
+from common.language import active_language
 from common.pdf import FONT, new_pdf, pdf_bytes
 from core.dates import IST
 from core.money import format_inr
@@ -223,7 +224,7 @@ def summary_pdf_bytes(*, user, scheme, unit) -> bytes:
 
 def progress_context(*, scheme) -> dict:
     """Aggregate figures per division for /progress/ (no personal data), cached."""
-    key = f"dashboard:progress:{scheme.pk}:{get_language()}"
+    key = f"dashboard:progress:{scheme.pk}:{active_language()}"
     refresh = queries.freshness(scheme)
     stamp = refresh.refreshed_at.isoformat() if refresh else ""
     cached = cache.get(key)

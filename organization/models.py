@@ -8,8 +8,9 @@ materialised path (``mvvnl/lko-central/chowk/aminabad/aminabad-1/``) so that
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from common.language import active_language, in_active_language
 
 
 class UnitKind(models.TextChoices):
@@ -69,16 +70,16 @@ class OrgUnit(models.Model):
     @property
     def name(self) -> str:
         """Return the name in the active language (Hindi first)."""
-        return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
+        return self.name_en if active_language() == "en" else self.name_hi
 
     @property
     def address(self) -> str:
         """Return the office address in the active language (the other if blank)."""
-        return _in_language(self.address_hi, self.address_en)
+        return in_active_language(self.address_hi, self.address_en)
 
     @property
     def hours(self) -> str:
-        return _in_language(self.hours_hi, self.hours_en)
+        return in_active_language(self.hours_hi, self.hours_en)
 
     @property
     def has_contact(self) -> bool:
@@ -93,12 +94,6 @@ class OrgUnit(models.Model):
         codes = self.path.strip("/").split("/")[:-1]
         by_code = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
         return [by_code[c] for c in codes if c in by_code]
-
-
-def _in_language(hindi: str, english: str) -> str:
-    if (get_language() or "hi").startswith("en"):
-        return english or hindi
-    return hindi or english
 
 
 class Role(models.TextChoices):

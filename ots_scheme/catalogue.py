@@ -14,13 +14,20 @@ the last day of a phase. Here they are read once and kept for
   payments load the scheme from the database inside their transaction.
 
 The objects are shared between requests: read them, never change them.
+
+``version()`` names the copy by its content (every field of every active
+scheme and phase): the public pages key their cached fragments on it
+(``redportal.fragments``), so a fragment drawn from old rows is never served
+once this process has read the new ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +37,7 @@ from ots_scheme.models import Phase, Scheme
 from ots_scheme.settlement import SchemeRules
 
 _lock = threading.Lock()
-_snapshot: tuple[float, tuple[CatalogueEntry, ...]] | None = None
+_snapshot: tuple[float, Snapshot] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,13 @@ class CatalogueEntry:
     scheme: Scheme
     phases: tuple[Phase, ...]
     rules: SchemeRules
+
+
+class Snapshot(NamedTuple):
+    """The active schemes and the digest of their content (``version``)."""
+
+    entries: tuple[CatalogueEntry, ...]
+    version: str
 
 
 def _ttl() -> float:
@@ -56,16 +70,32 @@ def _load() -> tuple[CatalogueEntry, ...]:
     )
 
 
+def _digest(entries: tuple[CatalogueEntry, ...]) -> str:
+    """Name the rows by their content: any edit of a scheme or phase changes it."""
+    parts = []
+    for entry in entries:
+        for row in (entry.scheme, *entry.phases):
+            parts.append(repr([(f.attname, getattr(row, f.attname))
+                               for f in row._meta.concrete_fields]))
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def current() -> Snapshot:
+    """Return this process's copy: the entries and their version, read together."""
+    global _snapshot
+    held, now = _snapshot, time.monotonic()
+    if held is not None and now - held[0] < _ttl():
+        return held[1]
+    entries = _load()
+    snapshot = Snapshot(entries=entries, version=_digest(entries))
+    with _lock:
+        _snapshot = (now, snapshot)
+    return snapshot
+
+
 def active() -> tuple[CatalogueEntry, ...]:
     """Return the active schemes, real ones and the demo, as ``schemes_with_phases``."""
-    global _snapshot
-    snapshot, now = _snapshot, time.monotonic()
-    if snapshot is not None and now - snapshot[0] < _ttl():
-        return snapshot[1]
-    entries = _load()
-    with _lock:
-        _snapshot = (now, entries)
-    return entries
+    return current().entries
 
 
 def forget(**_kwargs) -> None:

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from common.language import active_language
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -62,7 +63,7 @@ class Scheme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
+        return self.name_en if active_language() == "en" else self.name_hi
 
 
 class Phase(models.Model):

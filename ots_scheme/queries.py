@@ -42,11 +42,17 @@ def _phase_in(phases, day: dt.date) -> Phase | None:
 
 
 def scheme_cards(today: dt.date) -> list[dict]:
-    """Return each active scheme with its phases and where ``today`` falls (home page)."""
+    """Return each active scheme with its phases and where ``today`` falls (home page).
+
+    ``version`` names the scheme rows (``catalogue.current``): the home page
+    caches each scheme's card under it.
+    """
     from ots_scheme import catalogue
 
+    snapshot = catalogue.current()
     return open_first([{**_where_today(entry.scheme, entry.phases, today),
-                        "phases": entry.phases} for entry in catalogue.active()])
+                        "phases": entry.phases, "version": snapshot.version}
+                       for entry in snapshot.entries])
 
 
 def open_first(rows: list[dict]) -> list[dict]:
@@ -79,13 +85,16 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
 
     The scheme open today comes first (:func:`open_first`); a closed one
     follows, its figures still shown for reference. ``current`` and
-    ``days_left`` come from whichever phase is open today.
+    ``days_left`` come from whichever phase is open today. ``version`` names
+    the scheme rows the figures came from (``catalogue.current``), for the
+    page's cached fragments.
     """
     from ots_scheme import catalogue
     from ots_scheme.settlement import quote_in_phase
 
     rows = []
-    for entry in catalogue.active():
+    snapshot = catalogue.current()
+    for entry in snapshot.entries:
         rules, phases = entry.rules, entry.phases
         row = _where_today(entry.scheme, phases, today)
         current = row["current"]
@@ -101,5 +110,5 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
                     ),
                 }
             )
-        rows.append({**row, "phases": cells})
+        rows.append({**row, "phases": cells, "version": snapshot.version})
     return open_first(rows)

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.language import active_language
 from core.dates import today_ist
 from core.mobile import normalise_mobile
 from core.money import format_inr
@@ -175,7 +176,7 @@ def registration_create(
         declaration_accepted=True,
         identity_check_required=identity_check_required,
         assisted_by=assisted_by,
-        language=_language(),
+        language=active_language(),
     )
     try:
         with transaction.atomic():
@@ -236,10 +237,6 @@ def _sms(registration: Registration, template: str, variables: dict) -> None:
                   language=registration.language or "hi")
 
 
-def _language() -> str:
-    from django.utils.translation import get_language
-
-    return "en" if (get_language() or "hi").startswith("en") else "hi"
 
 
 def unpaid_registrations_expire(*, now: dt.datetime | None = None) -> int:

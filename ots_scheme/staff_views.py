@@ -14,11 +14,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.clientip import client_ip
+from common.language import active_language
 from core.dates import today_ist
 from messaging import otp, sms_templates
 from messaging.models import OtpPurpose
@@ -211,7 +211,7 @@ def _send_consent(request, state: dict, case: TheftCase):
             mobile=state["mobile"], purpose=OtpPurpose.ASSISTED, subject=case.case_number,
             template=sms_templates.ASSISTED_CONSENT,
             variables={"officer": officer, "case": case.case_number},
-            language="en" if (get_language() or "hi").startswith("en") else "hi",
+            language=active_language(),
             client_ip=client_ip(request),
         )
     except otp.OtpError as err:

@@ -37,10 +37,13 @@ def calculator_context(data=None) -> dict:
     bound = data is not None and any(name in data for name in FIELDS)
     form = CalculatorForm(data if bound else None)
     amounts = form.amounts() if bound and form.is_valid() else None
+    today = today_ist()
     return {
         "calculator_form": form,
-        "calculator_schemes": calculator_schemes(today=today_ist(), amounts=amounts),
+        "calculator_schemes": calculator_schemes(today=today, amounts=amounts),
         "calculator_quoted": amounts is not None,
+        # Part of the key of the cached headings ("now", days left).
+        "calculator_today": today,
     }
 
 

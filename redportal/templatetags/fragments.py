@@ -1,0 +1,58 @@
+"""``{% fragment name key… %}…{% endfragment %}``: a part of a page drawn once per process.
+
+The public pages repeat, for every person, markup that depends only on the
+scheme rows, the language and the day — the home page's scheme cards, the
+calculator's headings, the page chrome with its static file URLs: about a
+third of a page's rendering on the last day of a phase (issue 18). Such a
+part is kept here, in this process's memory, under its name and the values
+it is drawn from, and drawn again when any of them changes; nothing leaves
+the process, so there is no Redis round trip and no stale copy elsewhere.
+
+Every value the part reads must be in its key: the scheme catalogue's
+``version`` (ots_scheme/catalogue.py) for scheme rows, ``LANGUAGE_CODE``,
+the day. Never wrap anything of the visitor's (a CSRF token, the session, a
+case, a form): it would be shown to the next person.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# A bound, not an eviction policy: keys change with a scheme's version and
+# the day, so the old ones are dropped all at once now and then.
+MAX_FRAGMENTS = 2000
+_drawn: dict[tuple, str] = {}
+
+
+def forget_all() -> None:
+    """Drop every fragment this process holds."""
+    _drawn.clear()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name: str, nodelist, keys):
+        self.name, self.nodelist, self.keys = name, nodelist, keys
+
+    def render(self, context):
+        key = (self.name, *(str(k.resolve(context)) for k in self.keys))
+        text = _drawn.get(key)
+        if text is None:
+            text = self.nodelist.render(context)
+            if len(_drawn) >= MAX_FRAGMENTS:
+                _drawn.clear()
+            _drawn[key] = text
+        return mark_safe(text)  # noqa: S308 - the template's own escaped output
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    """Parse ``{% fragment name key1 key2 … %}`` up to ``{% endfragment %}``."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'fragment' needs a name, then its keys")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1], nodelist, [parser.compile_filter(b) for b in bits[2:]])
