@@ -26,6 +26,12 @@ cleared. A newly flagged case gets no historical case row (at 10⁶ cases that
 would double the sweep); its flag is recorded by its new item (created_at,
 reason, scheme) with that item's "+" row, and by the case's ``flagged_at``.
 
+Cost at 10⁶ cases (issue 18): the case updates change only unindexed
+columns (``status``, ``flagged_at``; ``updated_at`` is left alone and each
+changed case is logged in ``CaseStatusChange`` for the API's change feed),
+so PostgreSQL keeps them heap-only (HOT) in the free space of each page
+instead of writing a new entry in each of the case table's indexes per row.
+
 Idempotence: a case is flagged only when it has no open item (the partial
 unique index ``one_open_action_item_per_case`` backs this up, and the insert
 skips conflicts), so running the sweep twice creates nothing new. On
@@ -59,7 +65,7 @@ from core.dates import IST
 from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from ots_scheme.queries import schemes_with_phases
-from theft_cases.lifecycle import cases_clear_flag, cases_flag
+from theft_cases.lifecycle import cases_changed_at, cases_clear_flag, cases_flag
 from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
 
 # Days an officer has to act on a newly flagged case (the item's due date).
@@ -173,10 +179,8 @@ def _clear_registered(*, now: dt.datetime) -> int:
     to_clear = _open_items().filter(Exists(registered) | Exists(settled_case))
     cases = TheftCase.objects.filter(pk__in=to_clear.values("case_id"))
     if cases_clear_flag(queryset=cases, now=now):
-        record_history(
-            TheftCase.objects.filter(pk__in=to_clear.values("case_id"), updated_at=now),
-            when=now, reason="registered: flag cleared by the sweep",
-        )
+        record_history(cases_changed_at(now), when=now,
+                       reason="registered: flag cleared by the sweep")
     cleared = to_clear.update(
         status=ActionStatus.CLOSED,
         closed_at=now,
