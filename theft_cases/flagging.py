@@ -42,9 +42,10 @@ keep working meanwhile: the updates re-check their conditions on each row.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
@@ -176,12 +177,9 @@ def _clear_registered(*, now: dt.datetime) -> int:
         case=OuterRef("case"), status__in=CLEARING_STATUSES
     )
     settled_case = TheftCase.objects.filter(pk=OuterRef("case_id"), status=CaseStatus.SETTLED)
-    to_clear = _open_items().filter(Exists(registered) | Exists(settled_case))
-    cases = TheftCase.objects.filter(pk__in=to_clear.values("case_id"))
-    if cases_clear_flag(queryset=cases, now=now):
-        record_history(cases_changed_at(now), when=now,
-                       reason="registered: flag cleared by the sweep")
-    cleared = to_clear.update(
+    # Items first: the conditions are evaluated once, over the open items;
+    # the cases to clear are then those of the items closed just now.
+    cleared = _open_items().filter(Exists(registered) | Exists(settled_case)).update(
         status=ActionStatus.CLOSED,
         closed_at=now,
         closed_reason=SqlCase(
@@ -189,11 +187,14 @@ def _clear_registered(*, now: dt.datetime) -> int:
             default=Value(ClosedReason.REGISTERED),
         ),
     )
-    if cleared:
-        record_history(
-            ActionItem.objects.filter(status=ActionStatus.CLOSED, closed_at=now),
-            when=now, reason="closed by the sweep: registered",
-        )
+    if not cleared:
+        return 0
+    closed_now = ActionItem.objects.filter(status=ActionStatus.CLOSED, closed_at=now)
+    cases = TheftCase.objects.filter(pk__in=closed_now.values("case_id"))
+    if cases_clear_flag(queryset=cases, now=now):
+        record_history(cases_changed_at(now), when=now,
+                       reason="registered: flag cleared by the sweep")
+    record_history(closed_now, when=now, reason="closed by the sweep: registered")
     return cleared
 
 
@@ -270,10 +271,34 @@ def flag_defaulters(*, today: dt.date) -> dict[str, int]:
     return {"flagged": flagged, "cleared": cleared, "already_flagged": already_flagged}
 
 
+@contextmanager
+def _without_jit():
+    """Run the sweep's bulk statements without PostgreSQL's JIT, then restore it.
+
+    Each statement would spend ~0.8 s compiling expressions (EXPLAIN ANALYZE
+    at 10⁵ and 10⁶ cases) for writes that JIT does not speed up.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', false)")
+        before = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', %s, false)", [before])
+        except DatabaseError:  # an aborted transaction: its rollback restores it
+            pass
+
+
 def run_sweep(*, today: dt.date) -> dict[str, int]:
     """Lapse overdue registrations, then flag: what the nightly job and the command do."""
-    lapsed = lapse_overdue_registrations(today=today)
-    counts = flag_defaulters(today=today)
+    with _without_jit():
+        lapsed = lapse_overdue_registrations(today=today)
+        counts = flag_defaulters(today=today)
     return {**counts, "lapsed": lapsed}
 
 
