@@ -82,6 +82,8 @@ CLEARING_STATUSES = [
     RegistrationStatus.SETTLED,
 ]
 LAPSING_STATUSES = [RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED]
+# Above this many new items the sweep refreshes the item table's statistics.
+ANALYZE_AFTER = 10_000
 # Serialises concurrent sweeps on PostgreSQL (an arbitrary, fixed key).
 SWEEP_LOCK_KEY = 4_402_023
 
@@ -240,6 +242,12 @@ def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
     )
     if not flagged:
         return 0
+    if flagged >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The planner has no statistics for the rows just inserted (it would
+        # guess ~100 and join them to 10⁶ cases by a nested loop, 10 s of
+        # the sweep); ANALYZE samples them, this transaction's rows included.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(ActionItem._meta.db_table)}")
     new_items = ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN)
     record_history(new_items, when=now, reason="flagged by the sweep", history_type="+")
     # fed/registered → flagged; action_taken stays (the officer's work goes on).

@@ -163,8 +163,11 @@ class CaseStatusChange(models.Model):
     reads them beside ``updated_at``. Append-only: one row per change.
     """
 
-    case = models.ForeignKey(TheftCase, on_delete=models.CASCADE, related_name="+",
-                             db_index=False)
+    # No constraint and nothing done on delete: a log row may outlive a
+    # (deleted) case, and the feed skips it; the sweep's bulk insert then
+    # queues no foreign-key check per row for its commit.
+    case = models.ForeignKey(TheftCase, on_delete=models.DO_NOTHING, related_name="+",
+                             db_index=False, db_constraint=False)
     changed_at = models.DateTimeField()
 
     class Meta:

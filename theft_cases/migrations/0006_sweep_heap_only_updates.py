@@ -46,8 +46,8 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True,
                                            serialize=False, verbose_name="ID")),
                 ("changed_at", models.DateTimeField()),
-                ("case", models.ForeignKey(db_index=False,
-                                           on_delete=django.db.models.deletion.CASCADE,
+                ("case", models.ForeignKey(db_constraint=False, db_index=False,
+                                           on_delete=django.db.models.deletion.DO_NOTHING,
                                            related_name="+", to="theft_cases.theftcase")),
             ],
             options={
