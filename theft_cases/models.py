@@ -169,12 +169,9 @@ class CaseStatusChange(models.Model):
     case = models.ForeignKey(TheftCase, on_delete=models.DO_NOTHING, related_name="+",
                              db_index=False, db_constraint=False)
     changed_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            # The change feed pages on (changed_at, case) beside (updated_at, id).
-            models.Index(fields=["changed_at", "case"], name="casestatuschange_feed"),
-        ]
+    # The change feed pages on (changed_at, case) beside (updated_at, id); as
+    # the primary key it is the table's one index (no sequence either).
+    pk = models.CompositePrimaryKey("changed_at", "case")
 
     def __str__(self):
         return f"{self.case_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

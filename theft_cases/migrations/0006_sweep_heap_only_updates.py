@@ -43,17 +43,14 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="CaseStatusChange",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True,
-                                           serialize=False, verbose_name="ID")),
+                ("pk", models.CompositePrimaryKey("changed_at", "case", blank=True,
+                                                  editable=False, primary_key=True,
+                                                  serialize=False)),
                 ("changed_at", models.DateTimeField()),
                 ("case", models.ForeignKey(db_constraint=False, db_index=False,
                                            on_delete=django.db.models.deletion.DO_NOTHING,
                                            related_name="+", to="theft_cases.theftcase")),
             ],
-            options={
-                "indexes": [models.Index(fields=["changed_at", "case"],
-                                         name="casestatuschange_feed")],
-            },
         ),
         migrations.RemoveIndex(model_name="theftcase", name="theft_cases_sub_div_af0100_idx"),
         migrations.RemoveIndex(model_name="theftcase", name="theft_cases_status_602f64_idx"),
