@@ -123,7 +123,7 @@ class TheftCase(models.Model):
         # leaves ``updated_at`` alone (it logs CaseStatusChange rows instead):
         # so flagging ~10⁶ cases is a heap-only (HOT) update that rewrites no
         # index entry, in the free space the table's fillfactor keeps on each
-        # page (migration 0006). Do not add one of those columns to an index.
+        # page (migration 0007). Do not add one of those columns to an index.
         indexes = [
             # A sub-division's list, newest detection first (staff lists, counts).
             models.Index(fields=["sub_division", "detection_date"],

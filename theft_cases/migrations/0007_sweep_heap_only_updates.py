@@ -36,7 +36,7 @@ def reset_fillfactor(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("theft_cases", "0005_case_number_unique_ignoring_case"),
+        ("theft_cases", "0006_consumer_from_consumers"),
     ]
 
     operations = [
