@@ -113,8 +113,8 @@ def case_changes(unit, *, since=None, cursor=None, limit: int) -> tuple[list, tu
     events = sorted(edits + flags)[:limit + 1]
     more = len(events) > limit
     events = events[:limit]
-    cases = TheftCase.objects.select_related("consumer", "sub_division").in_bulk(
-        {pk for _at, pk in events})
+    cases = visible_in(unit, TheftCase.objects.select_related("consumer", "sub_division")
+                       ).in_bulk({pk for _at, pk in events})
     latest = {pk: at for at, pk in events}  # sorted: the last one per case wins
     page, seen = [], set()
     for _at, pk in events:
