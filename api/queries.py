@@ -1,4 +1,4 @@
-"""Reads of the integration API that no lower app offers: the dues feed.
+"""Reads of the integration API that no lower app offers: the dues and case change feeds.
 
 Dues (DESIGN §8: what billing should add to the bill of a defaulter with an
 account number). A case is in the feed when it has an account number, no
@@ -23,8 +23,9 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from organization.scoping import visible_in
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
-from theft_cases.models import CaseStatus, TheftCase
+from theft_cases.models import CaseStatus, CaseStatusChange, TheftCase
 
 ZERO = Decimal("0.00")
 FLAGGED_STATUSES = (CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN)
@@ -76,3 +77,48 @@ def dues_page(cases: QuerySet, *, after: int, limit: int) -> list[TheftCase]:
         dues_cases(cases).filter(pk__gt=after).select_related("consumer", "sub_division")
         .order_by("pk")[:limit]
     )
+
+
+# --- The case change feed --------------------------------------------------------
+
+
+def _changed_after(rows: QuerySet, at: str, pk: str, *, since, cursor, limit: int) -> list:
+    """Return the first ``limit`` (time, case id) of ``rows`` from ``since``, past ``cursor``."""
+    if since is not None:
+        rows = rows.filter(**{f"{at}__gte": since})
+    if cursor is not None:
+        moment, number = cursor
+        # The redundant ">=" lets the (time, id) index start at the cursor.
+        rows = rows.filter(**{f"{at}__gte": moment}).exclude(
+            **{at: moment, f"{pk}__lte": number})
+    return list(rows.order_by(at, pk).values_list(at, pk)[:limit])
+
+
+def case_changes(unit, *, since=None, cursor=None, limit: int) -> tuple[list, tuple | None]:
+    """Return ``([(time, case), …], next)``: the unit's case changes, oldest first.
+
+    A change is either a case's ``updated_at`` (fed, corrected, imported, a
+    per-case transition) or a ``CaseStatusChange`` row (the nightly sweep's
+    set-based flag / clear, which leaves ``updated_at`` alone). Both streams
+    are read on their (time, id) index past the same cursor and merged, so
+    paging by the last (time, case id) returned never skips a change. A case
+    changed twice on one page is returned once; ``time`` is its later change.
+    ``next`` is the (time, case id) to page on from, or None at the end.
+    """
+    edits = _changed_after(visible_in(unit, TheftCase.objects.all()), "updated_at", "pk",
+                           since=since, cursor=cursor, limit=limit + 1)
+    flags = _changed_after(
+        visible_in(unit, CaseStatusChange.objects.all(), field="case__sub_division"),
+        "changed_at", "case_id", since=since, cursor=cursor, limit=limit + 1)
+    events = sorted(edits + flags)[:limit + 1]
+    more = len(events) > limit
+    events = events[:limit]
+    cases = visible_in(unit, TheftCase.objects.select_related("consumer", "sub_division")
+                       ).in_bulk({pk for _at, pk in events})
+    latest = {pk: at for at, pk in events}  # sorted: the last one per case wins
+    page, seen = [], set()
+    for _at, pk in events:
+        if pk not in seen and pk in cases:
+            seen.add(pk)
+            page.append((max(latest[pk], cases[pk].updated_at), cases[pk]))
+    return page, (events[-1] if more else None)

@@ -5,6 +5,12 @@ DESIGN §4.3: ``fed`` → ``registered`` → ``settled``; or ``fed`` →
 A rejected registration reopens its case (``fed``), and the flagging sweep
 takes it from there. Per-row transitions take a locked case; the set-based
 ones (the sweep) take a queryset and return how many rows changed.
+
+The set-based ones leave ``updated_at`` alone: it is indexed (the API's change
+feed), and changing an indexed column makes PostgreSQL write a new entry in
+every index of the table for every row, where an update of unindexed columns
+only (``status``, ``flagged_at``) stays on its heap page (HOT). They log each
+changed case in ``CaseStatusChange`` instead, which the feed reads too.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case as SqlCase
-from django.db.models import DateTimeField, F, QuerySet, Value, When
+from django.db.models import DateTimeField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from theft_cases.models import CaseStatus, TheftCase
+from common.history import insert_select
+from theft_cases.models import CaseStatus, CaseStatusChange, TheftCase
 
 FLAGGABLE = (CaseStatus.FED, CaseStatus.REGISTERED)
 FLAGGED = (CaseStatus.FLAGGED, CaseStatus.ACTION_TAKEN)
@@ -71,22 +78,38 @@ def case_clear_flag(*, case: TheftCase) -> bool:
 # --- Set-based (the flagging sweep) ------------------------------------------------
 
 
+def _log_changes(queryset: QuerySet, now: dt.datetime) -> None:
+    """Log the cases of ``queryset`` as changed at ``now`` (one INSERT … SELECT)."""
+    insert_select(
+        CaseStatusChange._meta.db_table,
+        {"case_id": F("pk"), "changed_at": Value(now, output_field=DateTimeField())},
+        queryset,
+    )
+
+
+def cases_changed_at(now: dt.datetime) -> QuerySet:
+    """Return the cases a set-based transition of ``now`` changed."""
+    return TheftCase.objects.filter(
+        pk__in=CaseStatusChange.objects.filter(changed_at=now).values("case_id"))
+
+
 def cases_flag(*, queryset: QuerySet, now: dt.datetime) -> int:
     """Flag the cases of ``queryset``: fed/registered → flagged; others keep their status.
 
     ``action_taken`` stays (the officer's work goes on); ``flagged_at`` keeps
-    the first flag's time.
+    the first flag's time. Rows that would not change are not rewritten.
     """
-    return queryset.update(
+    changing = queryset.filter(Q(status__in=FLAGGABLE) | Q(flagged_at__isnull=True))
+    _log_changes(changing, now)
+    return changing.update(
         status=SqlCase(When(status__in=FLAGGABLE, then=Value(CaseStatus.FLAGGED)),
                        default=F("status")),
         flagged_at=Coalesce(F("flagged_at"), Value(now, output_field=DateTimeField())),
-        updated_at=now,
     )
 
 
 def cases_clear_flag(*, queryset: QuerySet, now: dt.datetime) -> int:
     """Clear the flag of the flagged cases of ``queryset`` (they registered)."""
-    return queryset.filter(status__in=FLAGGED).update(
-        status=CaseStatus.REGISTERED, flagged_at=None, updated_at=now
-    )
+    changing = queryset.filter(status__in=FLAGGED)
+    _log_changes(changing, now)
+    return changing.update(status=CaseStatus.REGISTERED, flagged_at=None)

@@ -88,8 +88,7 @@ class TheftCase(models.Model):
     consumer = models.ForeignKey(
         Consumer, on_delete=models.PROTECT, related_name="cases"
     )
-    # No index of its own: the (sub_division, status) index below serves it.
-    # Every index is rewritten when the nightly sweep flags ~10⁵–10⁶ cases.
+    # No index of its own: the (sub_division, detection_date) index below serves it.
     sub_division = models.ForeignKey(
         "organization.OrgUnit", on_delete=models.PROTECT, related_name="theft_cases",
         verbose_name=_("sub-division"), db_index=False,
@@ -120,9 +119,15 @@ class TheftCase(models.Model):
         verbose_name = _("theft case")
         verbose_name_plural = _("theft cases")
         ordering = ["-detection_date", "case_number"]
+        # No index holds ``status`` or ``flagged_at``, and the nightly sweep
+        # leaves ``updated_at`` alone (it logs CaseStatusChange rows instead):
+        # so flagging ~10⁶ cases is a heap-only (HOT) update that rewrites no
+        # index entry, in the free space the table's fillfactor keeps on each
+        # page (migration 0007). Do not add one of those columns to an index.
         indexes = [
-            models.Index(fields=["sub_division", "status"]),
-            models.Index(fields=["status", "detection_date"]),
+            # A sub-division's list, newest detection first (staff lists, counts).
+            models.Index(fields=["sub_division", "detection_date"],
+                         name="theftcase_subdiv_detected"),
             # The integration API's change feed pages on (updated_at, id).
             models.Index(fields=["updated_at", "id"], name="theftcase_updated_id"),
         ]
@@ -146,6 +151,30 @@ class TheftCase(models.Model):
     def get_absolute_url(self):
         # Case numbers may hold "/", "-" and spaces: the path converter keeps them.
         return reverse("theft_cases:detail", kwargs={"case_number": self.case_number})
+
+
+class CaseStatusChange(models.Model):
+    """A case whose status a set-based transition changed (``theft_cases.lifecycle``).
+
+    The nightly sweep flags and clears cases in bulk without touching
+    ``TheftCase.updated_at`` (an indexed column: bumping it would rewrite
+    every index entry of every flagged row); it writes one of these narrow
+    rows per changed case instead, and the integration API's change feed
+    reads them beside ``updated_at``. Append-only: one row per change.
+    """
+
+    # No constraint and nothing done on delete: a log row may outlive a
+    # (deleted) case, and the feed skips it; the sweep's bulk insert then
+    # queues no foreign-key check per row for its commit.
+    case = models.ForeignKey(TheftCase, on_delete=models.DO_NOTHING, related_name="+",
+                             db_index=False, db_constraint=False)
+    changed_at = models.DateTimeField()
+    # The change feed pages on (changed_at, case) beside (updated_at, id); as
+    # the primary key it is the table's one index (no sequence either).
+    pk = models.CompositePrimaryKey("changed_at", "case")
+
+    def __str__(self):
+        return f"{self.case_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class ImportStatus(models.TextChoices):

@@ -17,7 +17,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from api import serializers
+from api import queries, serializers
 from api.access import client_of
 from api.errors import ApiError
 from api.models import Scope
@@ -39,8 +39,9 @@ API_REASONS = {
 }
 
 
-def _cursor_encode(case: TheftCase) -> str:
-    raw = f"{case.updated_at.isoformat()}|{case.pk}".encode()
+def _cursor_encode(position: tuple[dt.datetime, int]) -> str:
+    moment, pk = position
+    raw = f"{moment.isoformat()}|{pk}".encode()
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
@@ -59,7 +60,8 @@ def _cursor_decode(text: str) -> tuple[dt.datetime, int]:
     return moment, number
 
 
-def case_dict(case: TheftCase) -> dict:
+def case_dict(case: TheftCase, *, changed_at: dt.datetime | None = None) -> dict:
+    """The case as the API shows it; ``changed_at``: its last change if later than updated_at."""
     consumer = case.consumer
     return {
         "case_number": case.case_number,
@@ -80,7 +82,7 @@ def case_dict(case: TheftCase) -> dict:
         "deposited_amount": money_text(case.deposited_amount),
         "status": case.status,
         "fed_at": local_time(case.fed_at),
-        "updated_at": local_time(case.updated_at),
+        "updated_at": local_time(changed_at or case.updated_at),
     }
 
 
@@ -137,21 +139,15 @@ class CaseCollection(ApiView):
     )
     def get(self, request):
         params = self.query(serializers.CaseListQuery)
-        cases = visible_in(self.client_unit(), TheftCase.objects.all())
-        if "updated_since" in params:
-            cases = cases.filter(updated_at__gte=params["updated_since"])
-        if "cursor" in params:
-            moment, pk = _cursor_decode(params["cursor"])
-            # The redundant ">=" lets the (updated_at, id) index start at the cursor.
-            cases = cases.filter(updated_at__gte=moment).exclude(updated_at=moment, pk__lte=pk)
-        limit = params["limit"]
-        page = list(cases.select_related("consumer", "sub_division")
-                    .order_by("updated_at", "pk")[:limit + 1])
-        more = len(page) > limit
-        page = page[:limit]
+        cursor = _cursor_decode(params["cursor"]) if "cursor" in params else None
+        # Edits (updated_at) and the nightly sweep's flags (CaseStatusChange),
+        # merged in (time, case id) order: api.queries.case_changes.
+        page, position = queries.case_changes(
+            self.client_unit(), since=params.get("updated_since"), cursor=cursor,
+            limit=params["limit"])
         return Response({
-            "results": [case_dict(case) for case in page],
-            "next_cursor": _cursor_encode(page[-1]) if more else None,
+            "results": [case_dict(case, changed_at=at) for at, case in page],
+            "next_cursor": _cursor_encode(position) if position else None,
         })
 
     @extend_schema(

@@ -158,6 +158,50 @@ def test_change_feed_pages_by_cursor_from_updated_since(aminabad):
     assert [c["case_number"] for c in page["results"]] == ["C/3"]
 
 
+def _read_feed(caller, **params):
+    seen, cursor = [], None
+    while True:
+        query = {**params, "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = caller.get("/api/v1/cases/", query).json()
+        seen += page["results"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+def test_change_feed_shows_the_nightly_sweeps_flags(aminabad, chowk, schemes):
+    """The sweep flags in bulk; a client reading the feed on from what it saw sees each flag."""
+    import datetime as dt
+
+    from core.dates import IST
+    from theft_cases.flagging import run_sweep
+    from theft_cases.models import CaseStatus
+
+    ingest(aminabad, [row(f"F/{n}") for n in range(3)])
+    ingest(chowk, [row("F/CHK", sub_division_code="victoria")])
+    TheftCase.objects.update(fed_at=dt.datetime(2025, 11, 1, 12, tzinfo=IST))
+    read = _read_feed(aminabad, updated_since=TheftCase.objects.order_by(
+        "updated_at").first().updated_at.isoformat())
+    assert sorted(c["case_number"] for c in read) == ["F/0", "F/1", "F/2"]
+    last_seen = max(c["updated_at"] for c in read)
+
+    assert run_sweep(today=dt.date(2026, 1, 10))["flagged"] == 4
+    changed = _read_feed(aminabad, updated_since=last_seen)
+    # Every case again, now flagged (the one edited at last_seen also as it was
+    # then, which is harmless: a client keeps the latest).
+    latest = {c["case_number"]: c for c in changed}
+    assert sorted(latest) == ["F/0", "F/1", "F/2"]
+    assert all(c["status"] == CaseStatus.FLAGGED and c["updated_at"] > last_seen
+               for c in latest.values())
+    # Another unit's flag stays in its own feed.
+    assert [c["case_number"] for c in _read_feed(chowk, updated_since=last_seen)] == ["F/CHK"]
+    # An edit after the sweep comes after the flags.
+    ingest(aminabad, [row("F/1", name="बदला नाम")])
+    again = _read_feed(aminabad, updated_since=last_seen)
+    assert again[-1]["case_number"] == "F/1" and again[-1]["name"] == "बदला नाम"
+    assert again[-1]["status"] == CaseStatus.FLAGGED
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_clients_feeding_the_same_new_cases_at_once(org_tree, make_api_client):
