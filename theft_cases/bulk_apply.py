@@ -35,7 +35,7 @@ from theft_cases.rows import CaseRow
 
 # Staged rows are written every this many (and at the end).
 FLUSH_ROWS = 20_000
-RESULTS = {"c": "created", "u": "updated", "n": "unchanged",
+RESULTS = {None: "created", "u": "updated", "n": "unchanged",
            "o": "case_outside_jurisdiction", "k": "case_number_other_capitals"}
 
 q = connection.ops.quote_name
@@ -179,21 +179,23 @@ class BulkWriter:
         with connection.cursor() as cursor:
             copy_rows(cursor, self.stage, self.copy_columns, buffer.getvalue(),
                       self.text_columns)
+            # Rows no case matches keep action NULL: they are the new cases.
             cursor.execute(
-                self._classify + f"s.action IS NULL AND upper(c.{self.names.case_number}) = s.key",
-                [self.prefix],
+                self._classify + f"s.line >= %s AND upper(c.{self.names.case_number}) = s.key",
+                [self.prefix, first],
             )
-            if self.apply:
-                self._lock_changed(cursor, first)
-            cursor.execute(f"UPDATE {self.stage} SET action = 'c' WHERE action IS NULL")  # noqa: S608  # nosec B608
-            cursor.execute(
-                f"SELECT line, action FROM {self.stage} "  # noqa: S608  # nosec B608
-                "WHERE line >= %s AND action <> 'c'", [first])
-            known = dict(cursor.fetchall())
+            known: dict[int, str] = {}
+            if cursor.rowcount:
+                if self.apply:
+                    self._lock_changed(cursor, first)
+                cursor.execute(
+                    f"SELECT line, action FROM {self.stage} "  # noqa: S608  # nosec B608
+                    "WHERE line >= %s AND action IS NOT NULL", [first])
+                known = dict(cursor.fetchall())
         self.staged += len(valid)
-        results = [(line, RESULTS[known.get(line, "c")]) for line, _, _ in valid]
-        if self.apply and self.staged >= FLUSH_ROWS:
-            self._write()
+        results = [(line, RESULTS[known.get(line)]) for line, _, _ in valid]
+        if self.staged >= FLUSH_ROWS:
+            self._write() if self.apply else self._clear()
         return results
 
     def _lock_changed(self, cursor, first: int) -> None:
@@ -232,10 +234,11 @@ class BulkWriter:
                 [consumer._meta.db_table, consumer._meta.pk.column,
                  TheftCase._meta.db_table, TheftCase._meta.pk.column])
             consumer_seq, case_seq = cursor.fetchone()
+            cursor.execute(f"ANALYZE {stage}")  # a temporary table has no statistics
             # Ids in line order, as the ORM's bulk_create hands them out.
             cursor.execute(
                 f"WITH n AS (SELECT line, nextval(%s) AS p, nextval(%s) AS c FROM "  # noqa: S608  # nosec B608
-                f"(SELECT line FROM {stage} WHERE action = 'c' ORDER BY line) o) "
+                f"(SELECT line FROM {stage} WHERE action IS NULL ORDER BY line) o) "
                 f"UPDATE {stage} s SET consumer_id = n.p, case_id = n.c FROM n "
                 "WHERE s.line = n.line", [consumer_seq, case_seq])
             if cursor.rowcount:
@@ -243,15 +246,15 @@ class BulkWriter:
                 person.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
                                in zip(CONSUMER_FIELDS, n.person, strict=True)})
                 cursor.execute(*_insert(consumer, n.consumer_table, person, {}, now, stage,
-                                        "s.action = 'c'"))
+                                        "s.action IS NULL"))
                 case = {TheftCase._meta.pk.attname: "s.case_id", "case_number": "s.case_number",
                         "consumer_id": "s.consumer_id"}
                 case.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
                              in zip(CASE_FIELDS, n.case, strict=True)})
                 cursor.execute(*_insert(TheftCase, n.case_table, case,
                                         {"fed_at": now, "fed_by_id": user_id}, now, stage,
-                                        "s.action = 'c'"))
-                self._history("c", "+", now)
+                                        "s.action IS NULL"))
+                self._history(None, "+", now)
             case_set = ", ".join(f"{target} = s.{column}" for column, target, _ in n.case)
             cursor.execute(
                 f"UPDATE {n.case_table} c SET {case_set}, {n.updated_case} = %s "  # noqa: S608  # nosec B608
@@ -268,17 +271,22 @@ class BulkWriter:
                 cursor.execute(f"SELECT case_id FROM {stage} WHERE action = 'u' AND money "  # noqa: S608  # nosec B608
                                "ORDER BY line")
                 self.changed_money.extend(row[0] for row in cursor.fetchall())
-            cursor.execute(f"TRUNCATE {stage}")
+        self._clear()
+
+    def _clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {self.stage}")
         self.staged = 0
 
-    def _history(self, action: str, history_type: str, now) -> None:
+    def _history(self, action: str | None, history_type: str, now) -> None:
         person = " AND person" if action == "u" else ""
+        test = "action IS NULL" if action is None else "action = %s"
         for model, column, condition in ((consumer_model(), "consumer_id", person),
                                          (TheftCase, "case_id", "")):
             # Names of our own temporary table; the action travels as a parameter.
             rows = model.objects.filter(pk__in=RawSQL(  # noqa: S611
-                f"SELECT {column} FROM {self.stage} WHERE action = %s{condition}",  # noqa: S608  # nosec B608
-                [action]))
+                f"SELECT {column} FROM {self.stage} WHERE {test}{condition}",  # noqa: S608  # nosec B608
+                [] if action is None else [action]))
             record_history(rows, when=now, reason=self.change_reason,
                            history_type=history_type, user_id=self.user.pk)
 
