@@ -168,6 +168,15 @@ class SeenNumbers:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
+def writer_class():
+    """Set-based on PostgreSQL (the scale target); the ORM elsewhere (SQLite)."""
+    if connection.vendor == "postgresql":
+        from theft_cases.bulk_apply import BulkWriter
+
+        return BulkWriter
+    return OrmWriter
+
+
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
                  change_reason: str, prefix: str | None = None, keep_rows: bool = False):
@@ -185,11 +194,8 @@ class _Run:
         self.row_results: dict[int, str] | None = {} if keep_rows else None
         self.inline_limit = None if keep_rows else INLINE_REJECTED_LIMIT
         self.seen = SeenNumbers()
-        writer = OrmWriter
-        if connection.vendor == "postgresql":
-            from theft_cases.bulk_apply import BulkWriter as writer
-        self.writer = writer(user=user, prefix=prefix, apply=apply,
-                             change_reason=change_reason)
+        self.writer = writer_class()(user=user, prefix=prefix, apply=apply,
+                                     change_reason=change_reason)
         self.sub_divisions = {
             code: (pk, path) for code, pk, path in OrgUnit.objects.filter(
                 kind=UnitKind.SUB_DIVISION
