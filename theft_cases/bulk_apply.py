@@ -234,7 +234,6 @@ class BulkWriter:
                 [consumer._meta.db_table, consumer._meta.pk.column,
                  TheftCase._meta.db_table, TheftCase._meta.pk.column])
             consumer_seq, case_seq = cursor.fetchone()
-            cursor.execute(f"ANALYZE {stage}")  # a temporary table has no statistics
             # Ids in line order, as the ORM's bulk_create hands them out.
             cursor.execute(
                 f"WITH n AS (SELECT line, nextval(%s) AS p, nextval(%s) AS c FROM "  # noqa: S608  # nosec B608
