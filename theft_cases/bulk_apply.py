@@ -18,7 +18,6 @@ from the file; every value travels as a ``COPY`` cell or a query parameter.
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 
@@ -39,6 +38,9 @@ RESULTS = {None: "created", "u": "updated", "n": "unchanged",
            "o": "case_outside_jurisdiction", "k": "case_number_other_capitals"}
 
 q = connection.ops.quote_name
+# COPY's text format: a backslash, tab, newline or carriage return in a cell
+# is written as its escape.
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _column(model, name: str) -> str:
@@ -107,10 +109,13 @@ def _insert(model, table: str, given: dict[str, str], values_of: dict[str, objec
     return sql, params
 
 
-def copy_rows(cursor, table: str, columns: list[str], text: str, not_null: list[str]) -> None:
-    """``COPY table (columns) FROM STDIN`` a CSV text (psycopg 2 or 3)."""
-    sql = (f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, "
-           f"FORCE_NOT_NULL ({', '.join(not_null)}))")
+def copy_rows(cursor, table: str, columns: list[str], text: str) -> None:
+    """``COPY table (columns) FROM STDIN`` rows in COPY's text format (psycopg 2 or 3).
+
+    Cells are tab-separated, ``\\N`` is NULL, and text cells pass through
+    :data:`_ESCAPE`; the text is for the database only, never a download.
+    """
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     raw = cursor.cursor
     if hasattr(raw, "copy_expert"):
         raw.copy_expert(sql, io.StringIO(text))
@@ -155,30 +160,29 @@ class BulkWriter:
         )
         self.copy_columns = ["line", "key", "case_number",
                              *(s for s, _, _ in n.case), *(s for s, _, _ in n.person)]
-        self.text_columns = ["key", "case_number",
-                             *(s for s, _, kind in n.case + n.person
-                               if kind.startswith(("varchar", "text")))]
 
     # --- Classifying -------------------------------------------------------------
 
     def add(self, valid: list[tuple[int, CaseRow, int]]) -> list[tuple[int, str]]:
         if not valid:
             return []
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        lines = []
         for line, row, unit_id in valid:
-            writer.writerow((
-                line, row.case_number.upper(), row.case_number,
-                row.detection_date.isoformat(), unit_id, row.category, row.theft_type,
-                "" if row.load_kw is None else row.load_kw, row.fir_number,
-                row.police_station, row.assessment_amount, row.compounding_fee,
-                row.deposited_amount, row.name, row.father_or_husband_name, row.address,
+            key = row.case_number.upper()
+            lines.append("\t".join((
+                str(line), key.translate(_ESCAPE), row.case_number.translate(_ESCAPE),
+                row.detection_date.isoformat(), str(unit_id), row.category, row.theft_type,
+                "\\N" if row.load_kw is None else str(row.load_kw),
+                row.fir_number.translate(_ESCAPE), row.police_station.translate(_ESCAPE),
+                str(row.assessment_amount), str(row.compounding_fee),
+                str(row.deposited_amount), row.name.translate(_ESCAPE),
+                row.father_or_husband_name.translate(_ESCAPE), row.address.translate(_ESCAPE),
                 row.mobile, row.account_number,
-            ))
+            )))
+        lines.append("")
         first = valid[0][0]
         with connection.cursor() as cursor:
-            copy_rows(cursor, self.stage, self.copy_columns, buffer.getvalue(),
-                      self.text_columns)
+            copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines))
             # Rows no case matches keep action NULL: they are the new cases.
             cursor.execute(
                 self._classify + f"s.line >= %s AND upper(c.{self.names.case_number}) = s.key",

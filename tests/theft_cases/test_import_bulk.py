@@ -76,7 +76,8 @@ def scenario(users) -> list[dict]:
     run([good_row(50, sub_division_code="victoria")], other)
     first = [good_row(1), good_row(2, mobile="0 9876500002", name="  Ram Kumar  "),
              good_row(3, mobile="12345"), good_row(1, name="copy"), good_row(4),
-             good_row(5, load_kw="", fir_number="FIR/9", police_station="अमीनाबाद")]
+             good_row(5, load_kw="", fir_number="FIR/9", police_station="अमीनाबाद",
+                      address="12\t\\B,\r\nअमीनाबाद \\N")]
     steps = [run(first, je, reason="import 1"), run(first, je, reason="import 2")]
     changed = [good_row(1, assessment_amount="99,000"),          # money
                good_row(2, mobile="9000000002", name="Ram Kumar"),  # person only
@@ -107,6 +108,14 @@ def test_bulk_and_orm_paths_write_the_same_rows_and_history(users, monkeypatch):
              "case_number": "lko/amn/2023/0004"}],
         "money": ["LKO/AMN/2023/0001"],
     }
+
+
+def test_text_is_stored_as_given(users):
+    address = "12\t\\B,\r\nअमीनाबाद \\N \"=1+1\""
+    run([good_row(1, address=address, fir_number="\\")], users["je_aminabad"])
+    case = TheftCase.objects.select_related("consumer").get()
+    assert (case.consumer.address, case.fir_number) == (address, "\\")
+    assert case.load_kw == Decimal("2.00") and case.consumer.email == ""
 
 
 def test_history_rows_copy_the_row_with_the_importing_user(users):
