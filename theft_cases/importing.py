@@ -280,17 +280,23 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
         report = ErrorReport(report_stream, sheet.header) if report_stream else None
         run = _Run(user=user, today=today, apply=apply, report=report,
                    change_reason=change_reason)
-        while True:
-            try:
-                pairs = list(islice(sheet.rows, chunk_size))
-            except UnicodeDecodeError as exc:
-                raise ImportFileError("not_utf8") from exc
-            if not pairs:
-                break
-            run.chunk(pairs)
-            run.outcome.processed += len(pairs)
-            if progress is not None:
-                progress(run.outcome.processed)
+        try:
+            while True:
+                try:
+                    pairs = list(islice(sheet.rows, chunk_size))
+                except UnicodeDecodeError as exc:
+                    raise ImportFileError("not_utf8") from exc
+                if not pairs:
+                    break
+                run.chunk(pairs)
+                run.outcome.processed += len(pairs)
+                if progress is not None:
+                    progress(run.outcome.processed)
+        except DatabaseError:
+            raise  # an aborted transaction: its rollback drops the temporary tables
+        except BaseException:
+            run.close()  # a refused file mid-way: the worker's connection lives on
+            raise
         run.finish()
         return run.outcome
     finally:

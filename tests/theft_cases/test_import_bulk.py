@@ -198,3 +198,17 @@ def test_outside_jurisdiction_and_error_report_through_the_services(users, tmp_p
     three = TheftCase.objects.get(case_number="LKO/AMN/2023/0003")
     assert three.history.get().history_change_reason == f"import {record.pk}"
     assert three.detection_date == dt.date(2023, 6, 15)
+
+
+def test_a_file_refused_mid_way_leaves_no_table_behind(users, monkeypatch):
+    from theft_cases import import_files
+
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
+    with pytest.raises(importing.ImportFileError):
+        importing.run_import(handle=io.BytesIO(csv_bytes([good_row(n) for n in range(5)])),
+                             user=users["je_aminabad"], today=TODAY, apply=False,
+                             chunk_size=2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema() "
+                       "AND relkind = 'r' AND relname LIKE 'import%%'")
+        assert cursor.fetchone()[0] == 0
