@@ -66,9 +66,14 @@ messages: setup
 	    --ignore=staticfiles --ignore=tools --ignore=media && \
 	  $(PY) tools/po_fill.py locale/hi/LC_MESSAGES/django.po tools/translations/*.json'
 
-# Every bench/bench_*.py on PostgreSQL + Redis, one table, bench/results.json.
+# Every bench/bench_*.py on PostgreSQL + Redis, one table, bench/results.json;
+# the bench-only peers (requirements-bench.txt) are installed first.
 # Heavy: runs under the shared bench lock (contributing.md).
-bench: setup
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: setup $(VENV)/.bench-installed
 	flock /tmp/redportal-bench.lock bench/run $(BENCH_ARGS)
 
 clean:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import CharField, DateTimeField, F, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, DateTimeField, F, QuerySet, Value
 
 HISTORY_OWN_FIELDS = {
     "history_id", "history_date", "history_change_reason", "history_type", "history_user",
@@ -41,11 +41,12 @@ def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) ->
 
 
 def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
-                   history_type: str = "~") -> int:
+                   history_type: str = "~", user_id: int | None = None) -> int:
     """Write one historical row per row of ``queryset``, as it is now.
 
     The set-based counterpart of saving each instance under
     django-simple-history: copies every tracked column in one statement.
+    ``user_id`` is the ``history_user`` (none: a system change).
     """
     history_model = queryset.model.history.model
     columns: dict[str, object] = {}
@@ -56,4 +57,7 @@ def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
     columns["history_date"] = Value(when, output_field=DateTimeField())
     columns["history_change_reason"] = Value(reason, output_field=CharField())
     columns["history_type"] = Value(history_type, output_field=CharField())
+    if user_id is not None:
+        user_field = history_model._meta.get_field("history_user")
+        columns[user_field.column] = Value(user_id, output_field=BigIntegerField())
     return insert_select(history_model._meta.db_table, columns, queryset)

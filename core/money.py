@@ -72,6 +72,11 @@ _CURRENCY = re.compile(r"(?:₹|[Rr][Ss]\.?)")
 _EXPONENT = re.compile(r"[\d.,]+[eE][+\-\u2212]?\d+")
 _INDIAN = re.compile(r"[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3}")
 _WESTERN = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+# The shapes nearly every amount has (ASCII digits, no grouping or a correct
+# one, up to two decimals): read at once; anything else takes the full path.
+_PLAIN = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,2}))?")
+_GROUPED = re.compile(r"([0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3}|[0-9]{1,3}(?:,[0-9]{3})+)"
+                      r"(?:\.([0-9]{1,2}))?")
 
 
 class AmountError(ValueError):
@@ -140,6 +145,11 @@ def _checked(number: Decimal, original: object) -> Decimal:
 
 def _parse_text(value: str) -> Decimal:
     text = value.strip()
+    plain = _PLAIN.fullmatch(text) or _GROUPED.fullmatch(text)
+    if plain is not None:
+        whole = plain.group(1).replace(",", "")
+        if len(whole) <= MAX_WHOLE_DIGITS:
+            return Decimal(f"{whole}.{plain.group(2) or '0'}").quantize(PAISE)
     if not text:
         raise AmountError("empty", value)
     if text[0] in _SIGNS:

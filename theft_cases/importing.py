@@ -3,9 +3,11 @@
 The file is read by :mod:`theft_cases.import_files` (streamed: csv with
 ``utf-8-sig``, openpyxl in read-only mode) and handled here in chunks, so
 memory does not grow with the file: each chunk is parsed by
-:mod:`theft_cases.rows`, checked against the database with one query, and —
-when applying — written with simple_history's bulk helpers so every created
-or changed case is in its history. Rejected rows stream to the
+:mod:`theft_cases.rows`, checked against the database, and — when
+applying — written with every created or changed case in its history: on
+PostgreSQL set-based (:mod:`theft_cases.bulk_apply`: ``COPY`` into a
+temporary table, ``INSERT … SELECT``), elsewhere through the ORM
+(:mod:`theft_cases.orm_apply`). Rejected rows stream to the
 error report; only the first :data:`INLINE_REJECTED_LIMIT` are kept inline.
 
 The preview and the apply run the same pipeline; the apply runs it again
@@ -23,27 +25,18 @@ from itertools import islice
 from typing import IO
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models.functions import Upper
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.exports import SafeCsvWriter
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
 from theft_cases.import_files import ImportFileError, open_sheet
-from theft_cases.models import Consumer, TheftCase
-from theft_cases.rows import CaseRow, cell_text, parse_row
+from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, OrmWriter
+from theft_cases.rows import cell_text, parse_row
 
 CHUNK_SIZE = 2000
 INLINE_REJECTED_LIMIT = 500
-
-CASE_FIELDS = (
-    "detection_date", "sub_division_id", "category", "theft_type", "load_kw", "fir_number",
-    "police_station", "assessment_amount", "compounding_fee", "deposited_amount",
-)
-CONSUMER_FIELDS = ("name", "father_or_husband_name", "address", "mobile", "account_number")
-MONEY_FIELDS = ("assessment_amount", "compounding_fee", "deposited_amount")
+__all__ = ["CASE_FIELDS", "CONSUMER_FIELDS", "MONEY_FIELDS", "ImportFileError"]
 
 REASONS = {
     "required": _("required, but empty"),
@@ -175,6 +168,15 @@ class SeenNumbers:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
+def writer_class():
+    """Set-based on PostgreSQL (the scale target); the ORM elsewhere (SQLite)."""
+    if connection.vendor == "postgresql":
+        from theft_cases.bulk_apply import BulkWriter
+
+        return BulkWriter
+    return OrmWriter
+
+
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
                  change_reason: str, prefix: str | None = None, keep_rows: bool = False):
@@ -192,6 +194,8 @@ class _Run:
         self.row_results: dict[int, str] | None = {} if keep_rows else None
         self.inline_limit = None if keep_rows else INLINE_REJECTED_LIMIT
         self.seen = SeenNumbers()
+        self.writer = writer_class()(user=user, prefix=prefix, apply=apply,
+                                     change_reason=change_reason)
         self.sub_divisions = {
             code: (pk, path) for code, pk, path in OrgUnit.objects.filter(
                 kind=UnitKind.SUB_DIVISION
@@ -211,7 +215,8 @@ class _Run:
             self.report.add(line, columns, codes, raw)
 
     def chunk(self, pairs: list[tuple[int, dict]]) -> None:
-        valid: list[tuple[int, dict, CaseRow]] = []
+        valid: list[tuple[int, object, int]] = []
+        raws: dict[int, dict] = {}
         # Case numbers are one whatever their capitals (DESIGN §5).
         keys = [cell_text(raw.get("case_number")).upper() for _, raw in pairs]
         fresh = self.seen.first_seen(list(dict.fromkeys(k for k in keys if k)))
@@ -232,119 +237,30 @@ class _Run:
             if not unit[1].startswith(self.prefix):
                 self.reject(line, raw, ["sub_division_code"], ["outside_jurisdiction"])
                 continue
-            valid.append((line, raw, result))
-        existing = TheftCase.objects.select_related("consumer", "sub_division").annotate(
-            number_key=Upper("case_number")
-        ).filter(number_key__in=[row.case_number.upper() for _, _, row in valid])
-        if self.apply:
-            # Not the joined sub-division rows: registrations in the unit
-            # must not wait for a long import to commit.
-            existing = existing.select_for_update(of=("self", "consumer"))
-        by_number = {case.case_number.upper(): case for case in existing}
-        new_rows: list[CaseRow] = []
-        changed: list[tuple[TheftCase, bool, bool]] = []
-        for line, raw, row in valid:
-            case = by_number.get(row.case_number.upper())
-            if case is None:
-                new_rows.append(row)
-                self._result(line, "created")
-                continue
-            if not case.sub_division.path.startswith(self.prefix):
-                self.reject(line, raw, ["case_number"], ["case_outside_jurisdiction"])
-                continue
-            if case.case_number != row.case_number:
-                self.reject(line, raw, ["case_number"], ["case_number_other_capitals"])
-                continue
-            case_changed, money_changed = _assign_case(case, row, self.sub_divisions)
-            person_changed = _assign_consumer(case.consumer, row)
-            if case_changed or person_changed:
-                changed.append((case, person_changed, money_changed))
-                self._result(line, "updated")
+            valid.append((line, result, unit[0]))
+            raws[line] = raw
+        for line, result in self.writer.add(valid):
+            if result in OUTCOMES:
+                setattr(self.outcome, result, getattr(self.outcome, result) + 1)
+                self._result(line, result)
             else:
-                self.outcome.unchanged += 1
-                self._result(line, "unchanged")
-        self.outcome.created += len(new_rows)
-        self.outcome.updated += len(changed)
-        if self.apply:
-            self._create(new_rows)
-            self._update(changed)
+                self.reject(line, raws[line], ["case_number"], [result])
+
+    def finish(self) -> None:
+        """Write what is staged; drop the tables of this run."""
+        self.outcome.changed_money_case_ids.extend(self.writer.flush())
+        self.close()
+
+    def close(self) -> None:
+        self.writer.close()
+        self.seen.drop()
 
     def _result(self, line: int, result: str) -> None:
         if self.row_results is not None:
             self.row_results[line] = result
 
-    def _create(self, rows: list[CaseRow]) -> None:
-        if not rows:
-            return
-        consumers = bulk_create_with_history(
-            [_new_consumer(row) for row in rows], Consumer,
-            default_user=self.user, default_change_reason=self.change_reason,
-        )
-        now = timezone.now()
-        cases = [
-            TheftCase(
-                case_number=row.case_number, consumer=consumer,
-                sub_division_id=self.sub_divisions[row.sub_division_code][0],
-                fed_at=now, fed_by=self.user,
-                **{name: getattr(row, name) for name in CASE_FIELDS
-                   if name != "sub_division_id"},
-            )
-            for row, consumer in zip(rows, consumers, strict=True)
-        ]
-        bulk_create_with_history(
-            cases, TheftCase, default_user=self.user,
-            default_change_reason=self.change_reason,
-        )
 
-    def _update(self, changed: list[tuple[TheftCase, bool, bool]]) -> None:
-        if not changed:
-            return
-        now = timezone.now()
-        for case, _person, _money in changed:
-            case.updated_at = now
-        bulk_update_with_history(
-            [case for case, _, _ in changed], TheftCase,
-            fields=[*CASE_FIELDS, "updated_at"], default_user=self.user,
-            default_change_reason=self.change_reason,
-        )
-        people = [case.consumer for case, person, _ in changed if person]
-        for consumer in people:
-            consumer.updated_at = now
-        if people:
-            bulk_update_with_history(
-                people, Consumer, fields=[*CONSUMER_FIELDS, "updated_at"],
-                default_user=self.user, default_change_reason=self.change_reason,
-            )
-        self.outcome.changed_money_case_ids.extend(
-            case.pk for case, _, money in changed if money
-        )
-
-
-def _new_consumer(row: CaseRow) -> Consumer:
-    return Consumer(**{name: getattr(row, name) for name in CONSUMER_FIELDS})
-
-
-def _assign_case(case: TheftCase, row: CaseRow, sub_divisions) -> tuple[bool, bool]:
-    """Copy the row onto the case; return (anything changed, money changed)."""
-    changed = money = False
-    for name in CASE_FIELDS:
-        value = sub_divisions[row.sub_division_code][0] if name == "sub_division_id" \
-            else getattr(row, name)
-        if getattr(case, name) != value:
-            setattr(case, name, value)
-            changed = True
-            money = money or name in MONEY_FIELDS
-    return changed, money
-
-
-def _assign_consumer(consumer: Consumer, row: CaseRow) -> bool:
-    changed = False
-    for name in CONSUMER_FIELDS:
-        value = getattr(row, name)
-        if getattr(consumer, name) != value:
-            setattr(consumer, name, value)
-            changed = True
-    return changed
+OUTCOMES = ("created", "updated", "unchanged")
 
 
 def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
@@ -364,18 +280,24 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
         report = ErrorReport(report_stream, sheet.header) if report_stream else None
         run = _Run(user=user, today=today, apply=apply, report=report,
                    change_reason=change_reason)
-        while True:
-            try:
-                pairs = list(islice(sheet.rows, chunk_size))
-            except UnicodeDecodeError as exc:
-                raise ImportFileError("not_utf8") from exc
-            if not pairs:
-                break
-            run.chunk(pairs)
-            run.outcome.processed += len(pairs)
-            if progress is not None:
-                progress(run.outcome.processed)
-        run.seen.drop()
+        try:
+            while True:
+                try:
+                    pairs = list(islice(sheet.rows, chunk_size))
+                except UnicodeDecodeError as exc:
+                    raise ImportFileError("not_utf8") from exc
+                if not pairs:
+                    break
+                run.chunk(pairs)
+                run.outcome.processed += len(pairs)
+                if progress is not None:
+                    progress(run.outcome.processed)
+        except DatabaseError:
+            raise  # an aborted transaction: its rollback drops the temporary tables
+        except BaseException:
+            run.close()  # a refused file mid-way: the worker's connection lives on
+            raise
+        run.finish()
         return run.outcome
     finally:
         sheet.close()
@@ -398,14 +320,15 @@ def run_rows(rows: list[dict], *, user, prefix: str, today: dt.date, apply: bool
     try:
         if rows:
             run.chunk(list(enumerate(rows, start=1)))
+        run.outcome.changed_money_case_ids.extend(run.writer.flush())
     except DatabaseError:
         # The caller's transaction is aborted (PostgreSQL refuses any further
-        # statement); its rollback drops the temporary table with the rest.
+        # statement); its rollback drops the temporary tables with the rest.
         raise
     except BaseException:
-        run.seen.drop()
+        run.close()
         raise
-    run.seen.drop()
+    run.close()
     run.outcome.processed = len(rows)
     run.outcome.row_results = run.row_results or {}
     return run.outcome

@@ -13,6 +13,7 @@ apply exactly the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 CATEGORIES: tuple[str, ...] = tuple(f"LMV-{n}" for n in range(1, 11)) + (
     "HV-1", "HV-2", "HV-3", "HV-4", "NC",
 )
+_CATEGORY_CODES = frozenset(CATEGORIES)
 THEFT_TYPES: tuple[str, ...] = ("direct", "bypass", "tampering", "unauthorised_use", "other")
 
 # Field lengths of the models the row lands in (TheftCase, Consumer).
@@ -94,6 +96,15 @@ _DATE_PATTERNS = (
 _TRAILING_MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
 
 
+# The required columns checked as text (the date and the amount have rules of
+# their own), and the length limits, as tuples for the per-row loops.
+_REQUIRED_TEXT = tuple(c for c in REQUIRED_COLUMNS
+                       if c not in ("assessment_amount", "detection_date"))
+_MAX_LENGTH_ITEMS = tuple(MAX_LENGTHS.items())
+# The month-before cut-off of one ``today`` serves every row of a file.
+_month_before = functools.lru_cache(maxsize=16)(one_month_before)
+
+
 class NegativeValue(ValueError):
     """A number below zero where only zero or more is allowed."""
 
@@ -132,6 +143,8 @@ class RowError:
 
 def cell_text(value: object) -> str:
     """Return a cell as trimmed text; whole-number spreadsheet cells lose ".0"."""
+    if type(value) is str:  # a CSV cell: the common case, first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -146,7 +159,12 @@ def cell_text(value: object) -> str:
 
 
 def is_blank_row(raw: Mapping[str, object]) -> bool:
-    return all(cell_text(v) == "" for v in raw.values())
+    values = list(raw.values())
+    try:
+        # All text (a CSV row): blank when nothing but whitespace, checked in C.
+        return not "".join(values).strip()
+    except TypeError:  # numbers, dates or empty cells of a spreadsheet
+        return all(cell_text(v) == "" for v in values)
 
 
 def parse_date(value: object) -> dt.date:
@@ -160,7 +178,9 @@ def parse_date(value: object) -> dt.date:
         if 1 <= value < 2958466:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError("date out of range")
-    text = _TRAILING_MIDNIGHT.sub("", str(value).strip())
+    text = str(value).strip()
+    if ":" in text:
+        text = _TRAILING_MIDNIGHT.sub("", text)
     for pattern, order in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -171,7 +191,10 @@ def parse_date(value: object) -> dt.date:
 
 def normalise_category(value: object) -> str:
     """Return the tariff category code; "lmv1", "LMV 1" and "LMV-1" are one."""
-    text = cell_text(value).upper().replace(" ", "").replace("_", "-")
+    text = cell_text(value)
+    if text in _CATEGORY_CODES:  # already written as the code
+        return text
+    text = text.upper().replace(" ", "").replace("_", "-")
     match = re.match(r"^(LMV|HV)-?(\d{1,2})$", text)
     if match:
         text = f"{match.group(1)}-{int(match.group(2))}"
@@ -199,15 +222,15 @@ def parse_load(value: object) -> Decimal:
     return quantised
 
 
-def _amount(raw, column, errors, *, required):
+def _amount(raw, text, column, errors, *, required):
     value = raw.get(column)
-    if cell_text(value) == "":
+    if text[column] == "":
         if required:
             errors.append(RowError(column, "required"))
         return Decimal("0.00")
     try:
         # Text and numeric cells alike, by the one amount parser (§5 "Amounts").
-        return amount_from_cell(value)
+        return amount_from_cell(text[column] if type(value) is str else value)
     except AmountError as error:
         errors.append(RowError(column, AMOUNT_REASONS.get(error.code, "bad_amount")))
     return Decimal("0.00")
@@ -219,12 +242,16 @@ def parse_row(raw: Mapping[str, object], *, today: dt.date) -> CaseRow | list[Ro
     ``today`` is the IST calendar date the rules are checked on.
     """
     errors: list[RowError] = []
-    text = {column: cell_text(raw.get(column)) for column in COLUMNS}
+    get = raw.get
+    text = {}
+    for column in COLUMNS:
+        value = get(column)
+        text[column] = value.strip() if type(value) is str else cell_text(value)
 
-    for column in REQUIRED_COLUMNS:
-        if text[column] == "" and column not in ("assessment_amount", "detection_date"):
+    for column in _REQUIRED_TEXT:
+        if not text[column]:
             errors.append(RowError(column, "required"))
-    for column, limit in MAX_LENGTHS.items():
+    for column, limit in _MAX_LENGTH_ITEMS:
         if len(text[column]) > limit:
             errors.append(RowError(column, "too_long"))
 
@@ -239,7 +266,7 @@ def parse_row(raw: Mapping[str, object], *, today: dt.date) -> CaseRow | list[Ro
         else:
             if detection_date > today:
                 errors.append(RowError("detection_date", "future_date"))
-            elif detection_date > one_month_before(today):
+            elif detection_date > _month_before(today):
                 errors.append(RowError("detection_date", "too_recent"))
 
     account_number = text["account_number"]
@@ -272,9 +299,9 @@ def parse_row(raw: Mapping[str, object], *, today: dt.date) -> CaseRow | list[Ro
         except ValueError:
             errors.append(RowError("load_kw", "bad_load"))
 
-    assessment = _amount(raw, "assessment_amount", errors, required=True)
-    compounding = _amount(raw, "compounding_fee", errors, required=False)
-    deposited = _amount(raw, "deposited_amount", errors, required=False)
+    assessment = _amount(raw, text, "assessment_amount", errors, required=True)
+    compounding = _amount(raw, text, "compounding_fee", errors, required=False)
+    deposited = _amount(raw, text, "deposited_amount", errors, required=False)
 
     if errors:
         return errors
