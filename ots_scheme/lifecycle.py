@@ -40,6 +40,7 @@ from common.history import record_history
 from core.dates import ist_date
 from core.errors import ServiceError
 from core.money import format_inr
+from defaulters.actions import close_open_items
 from messaging import sms_templates
 from messaging.sms import queue_sms
 from ots_scheme.models import (
@@ -49,7 +50,6 @@ from ots_scheme.models import (
 )
 from ots_scheme.settlement import NotOpen, QuoteError
 from theft_cases import lifecycle as case_lifecycle
-from theft_cases.actions import close_open_items
 from theft_cases.models import CaseStatus, TheftCase
 
 logger = logging.getLogger(__name__)

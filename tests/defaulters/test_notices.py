@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from core.dates import IST
+from defaulters import flagging, notices
 from tests.factories import TheftCaseFactory
-from theft_cases import flagging, notices
 
 FED = dt.datetime(2025, 11, 1, 12, tzinfo=IST)
 
