@@ -29,17 +29,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import today_ist
+from defaulters.models import ActionItem, ActionKind, ActionRecord, ActionStatus, ClosedReason
 from organization.models import Role
 from organization.scoping import sees_everything, visible_to
 from theft_cases.lifecycle import case_clear_flag, case_mark_action_taken
-from theft_cases.models import (
-    ActionItem,
-    ActionKind,
-    ActionRecord,
-    ActionStatus,
-    ClosedReason,
-    TheftCase,
-)
+from theft_cases.models import TheftCase
 
 # Days until the next follow-up after an action is recorded.
 ACTION_FOLLOW_UP_DAYS = getattr(settings, "DEFAULTERS_FOLLOW_UP_DAYS", 15)
@@ -112,7 +106,7 @@ def is_senior(user) -> bool:
 
 
 def may_record_actions(user) -> bool:
-    return user.has_perm("theft_cases.add_actionrecord")
+    return user.has_perm("defaulters.add_actionrecord")
 
 
 def items_visible_to(user) -> QuerySet:

@@ -56,11 +56,12 @@ from django.utils import timezone
 
 from common.history import insert_select, record_history
 from core.dates import IST
+from defaulters.models import ActionItem, ActionStatus, ClosedReason
 from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from ots_scheme.queries import schemes_with_phases
 from theft_cases.lifecycle import cases_clear_flag, cases_flag
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
+from theft_cases.models import CaseStatus, TheftCase
 
 # Days an officer has to act on a newly flagged case (the item's due date).
 ACTION_DUE_DAYS = getattr(settings, "DEFAULTERS_ACTION_DUE_DAYS", 15)

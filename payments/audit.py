@@ -59,6 +59,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.dates import ist_date
+from defaulters.models import ActionItem, ActionStatus
 from ots_scheme.models import Registration, RegistrationStatus
 from ots_scheme.services import rules_for
 from ots_scheme.settlement import QuoteError, quote_in_phase
@@ -70,7 +71,7 @@ from payments.models import (
     PaymentPurpose,
     PaymentStatus,
 )
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus
+from theft_cases.models import CaseStatus
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)

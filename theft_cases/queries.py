@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from defaulters.models import ActionItem
 from organization.scoping import visible_to
-from theft_cases.models import ActionItem, CaseImport, TheftCase
+from theft_cases.models import CaseImport, TheftCase
 from theft_cases.rows import COLUMNS
 
 

@@ -12,8 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_MODULES = [
-    "theft_cases/views.py", "theft_cases/forms.py", "theft_cases/action_views.py",
-    "theft_cases/action_forms.py", "ots_scheme/staff_views.py", "ots_scheme/staff_forms.py",
+    "theft_cases/views.py", "theft_cases/forms.py", "defaulters/views.py",
+    "defaulters/forms.py", "ots_scheme/staff_views.py", "ots_scheme/staff_forms.py",
     "dashboard/views.py", "consumers/staff_views.py",
 ]
 SCOPED = ("TheftCase", "Registration", "Payment", "ActionItem", "ActionRecord", "CaseImport",
@@ -52,7 +52,8 @@ def test_the_check_catches_a_direct_query(tmp_path):
     ]
 
 
-APP_DIRS = ["consumers", "dashboard", "organization", "ots_scheme", "payments", "theft_cases"]
+APP_DIRS = ["consumers", "dashboard", "defaulters", "organization", "ots_scheme", "payments",
+            "theft_cases"]
 LOCK_OVER_JOIN = re.compile(r"select_for_update\((?![^)]*\bof=)[^)]*\)[\s\S]{0,80}?select_related|"
                             r"select_related\([^)]*\)[\s\S]{0,80}?select_for_update\((?![^)]*\bof=)")
 

@@ -29,7 +29,7 @@ OWNERS = {
     "CaseStatus": {"theft_cases/lifecycle.py"},
     "PaymentStatus": {"payments/services.py"},
     # The other status fields, with their owners today.
-    "ActionStatus": {"theft_cases/actions.py", "theft_cases/flagging.py"},
+    "ActionStatus": {"defaulters/actions.py", "defaulters/flagging.py"},
     "ImportStatus": {"theft_cases/services.py", "theft_cases/importing.py"},
     "SmsStatus": {"consumers/sms.py", "messaging/services.py", "messaging/sms.py"},
     "SandboxStatus": {"payments/gateways/sandbox.py"},

@@ -7,8 +7,9 @@ import pytest
 
 from core.dates import IST, today_ist
 from defaulters import flagging
+from defaulters.models import ActionItem, ActionRecord, ActionStatus
 from tests.factories import TheftCaseFactory
-from theft_cases.models import ActionItem, ActionRecord, ActionStatus, CaseStatus
+from theft_cases.models import CaseStatus
 
 FED = dt.datetime(2025, 11, 1, 12, tzinfo=IST)
 

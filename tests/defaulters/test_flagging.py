@@ -9,10 +9,11 @@ from django.core.management import call_command
 
 from core.dates import IST
 from defaulters import flagging
+from defaulters.models import ActionItem, ActionStatus, ClosedReason
 from ots_scheme.models import Registration, RegistrationStatus
 from payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import RegistrationFactory, TheftCaseFactory
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
+from theft_cases.models import CaseStatus, TheftCase
 
 TODAY = dt.date(2026, 1, 10)  # OTS-THEFT-23 opened 1 Dec 2025; flag after 15 days
 
