@@ -1,10 +1,13 @@
 """Action against unregistered defaulters: the items on an officer's list.
 
-DESIGN §4.4. The flagging sweep (``theft_cases/flagging.py``) opens items;
-registering closes them; officers record what they did (notice served,
-reminder call, disconnection, RC to the tehsil, FIR follow-up, person not
-traceable). Writes first, then the reads the queue page and the staff home
-page share.
+DESIGN §4.4. The one owner of ``ActionItem.status`` (STYLE.md): the flagging
+sweep (``defaulters/flagging.py``) opens and closes items through the
+set-based :func:`items_open` and :func:`items_close`; registering closes
+them (:func:`close_open_items`, which ``ots_scheme.lifecycle`` calls through
+its ``on_case_registered`` hook); officers record what they did (notice
+served, reminder call, disconnection, RC to the tehsil, FIR follow-up, person
+not traceable). Writes first, then the reads the queue page and the staff
+home page share.
 
 Rules decided here (DESIGN leaves them open):
 
@@ -24,10 +27,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import QuerySet, Value, When
+from django.db.models import CharField, DateField, DateTimeField, F, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import insert_select, record_history
 from core.dates import today_ist
 from defaulters.models import ActionItem, ActionKind, ActionRecord, ActionStatus, ClosedReason
 from organization.models import Role
@@ -57,7 +61,7 @@ def close_open_items(*, case: TheftCase, reason: str = ClosedReason.REGISTERED) 
         item.closed_at = now
         item.save(update_fields=["status", "closed_reason", "closed_at"])
     if items and reason == ClosedReason.REGISTERED:
-        # The same outcome as the sweep's clearing (theft_cases/flagging.py).
+        # The same outcome as the sweep's clearing (defaulters/flagging.py).
         case_clear_flag(case=case)
     return len(items)
 
@@ -92,6 +96,53 @@ def record_action(*, item: ActionItem, kind: str, done_on: dt.date, officer,
     item.save(update_fields=["status", "due_date", "escalated_at"])
     case_mark_action_taken(case=case, officer=officer, reason=f"action recorded: {kind}")
     return record
+
+
+# --- Set-based (the flagging sweep) -----------------------------------------------
+
+
+def items_open(*, cases: QuerySet, scheme, reason, now: dt.datetime, due_date: dt.date) -> int:
+    """Open one item for each case of ``cases``: one INSERT … SELECT; return how many.
+
+    ``scheme`` (a scheme id) and ``reason`` are expressions over the case, so
+    one statement serves a night when several schemes apply. A case that has
+    an open item already is skipped (the partial unique index
+    ``one_open_action_item_per_case``). Each new item gets its "+" history row.
+    """
+    opened = insert_select(
+        ActionItem._meta.db_table,
+        {
+            "case_id": F("pk"),
+            "scheme_id": scheme,
+            "sub_division_id": F("sub_division_id"),
+            "reason": reason,
+            "status": Value(ActionStatus.OPEN, output_field=CharField()),
+            "created_at": Value(now, output_field=DateTimeField()),
+            "due_date": Value(due_date, output_field=DateField()),
+            "closed_reason": Value("", output_field=CharField()),
+        },
+        cases,
+    )
+    if opened:
+        record_history(ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN),
+                       when=now, reason="flagged by the sweep", history_type="+")
+    return opened
+
+
+def items_close(*, queryset: QuerySet, now: dt.datetime, closed_reason,
+                change_reason: str) -> int:
+    """Close the not-closed items of ``queryset``: one UPDATE and its history rows.
+
+    ``closed_reason`` is a ``ClosedReason`` or an expression over the item
+    (the sweep tells a settled case from a registered one row by row).
+    """
+    closed = queryset.exclude(status=ActionStatus.CLOSED).update(
+        status=ActionStatus.CLOSED, closed_at=now, closed_reason=closed_reason,
+    )
+    if closed:
+        record_history(ActionItem.objects.filter(status=ActionStatus.CLOSED, closed_at=now),
+                       when=now, reason=change_reason)
+    return closed
 
 
 # --- Reads: the action queue ----------------------------------------------------

@@ -18,8 +18,9 @@ of cases (no Python loop over cases):
   past their due date are marked escalated for the Executive Engineer.
 
 Audit trail: ``QuerySet.update()`` is invisible to django-simple-history
-(django-simple-history#174), so the steps write the matching historical rows
-themselves with one ``INSERT … SELECT`` per table (history type ``+`` for new
+(django-simple-history#174), so the steps (and ``defaulters.actions``, the
+owner of the items' status) write the matching historical rows themselves
+with one ``INSERT … SELECT`` per table (history type ``+`` for new
 items, ``~`` for changes, with a change reason naming the sweep): lapsed
 registrations, new, closed and escalated items, and cases whose flag is
 cleared. A newly flagged case gets no historical case row (at 10⁶ cases that
@@ -42,10 +43,7 @@ from django.db import connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
-    DateField,
-    DateTimeField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -54,8 +52,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from common.history import insert_select, record_history
+from common.history import record_history
 from core.dates import IST
+from defaulters.actions import items_close, items_open
 from defaulters.models import ActionItem, ActionStatus, ClosedReason
 from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
@@ -178,20 +177,15 @@ def _clear_registered(*, now: dt.datetime) -> int:
             TheftCase.objects.filter(pk__in=to_clear.values("case_id"), updated_at=now),
             when=now, reason="registered: flag cleared by the sweep",
         )
-    cleared = to_clear.update(
-        status=ActionStatus.CLOSED,
-        closed_at=now,
+    return items_close(
+        queryset=to_clear,
+        now=now,
         closed_reason=SqlCase(
             When(Exists(settled_case), then=Value(ClosedReason.SETTLED)),
             default=Value(ClosedReason.REGISTERED),
         ),
+        change_reason="closed by the sweep: registered",
     )
-    if cleared:
-        record_history(
-            ActionItem.objects.filter(status=ActionStatus.CLOSED, closed_at=now),
-            when=now, reason="closed by the sweep: registered",
-        )
-    return cleared
 
 
 def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
@@ -219,25 +213,11 @@ def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
         .filter(any_due)
         .exclude(Exists(_open_items().filter(case=OuterRef("pk"))))
     )
-    flagged = insert_select(
-        ActionItem._meta.db_table,
-        {
-            "case_id": F("pk"),
-            "scheme_id": scheme_for_case,
-            "sub_division_id": F("sub_division_id"),
-            "reason": reason,
-            "status": Value(ActionStatus.OPEN, output_field=CharField()),
-            "created_at": Value(now, output_field=DateTimeField()),
-            "due_date": Value(today + dt.timedelta(days=ACTION_DUE_DAYS),
-                              output_field=DateField()),
-            "closed_reason": Value("", output_field=CharField()),
-        },
-        new_cases,
-    )
+    flagged = items_open(cases=new_cases, scheme=scheme_for_case, reason=reason, now=now,
+                         due_date=today + dt.timedelta(days=ACTION_DUE_DAYS))
     if not flagged:
         return 0
     new_items = ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN)
-    record_history(new_items, when=now, reason="flagged by the sweep", history_type="+")
     # fed/registered → flagged; action_taken stays (the officer's work goes on).
     cases_flag(queryset=TheftCase.objects.filter(pk__in=new_items.values("case_id")), now=now)
     # No historical case rows here: at a million cases they would double the
