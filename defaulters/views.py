@@ -1,6 +1,6 @@
 """Staff pages of the action queue against unregistered defaulters (/staff/actions/).
 
-Thin: every query comes from ``defaulters.actions`` through the one
+Thin: every query comes from ``defaulters.queries`` through the one
 jurisdiction gate, every write from ``record_action``; another unit's item
 answers 404 exactly like a missing one.
 """
@@ -17,17 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dates import today_ist
 from defaulters import notices
-from defaulters.actions import (
-    ActionError,
+from defaulters.actions import ActionError, record_action
+from defaulters.forms import ActionFilterForm, RecordActionForm
+from defaulters.queries import (
     action_queue,
     escalated_count,
     flagged_items_of,
     is_senior,
     items_visible_to,
     may_record_actions,
-    record_action,
 )
-from defaulters.forms import ActionFilterForm, RecordActionForm
 from organization.scoping import staff_required, sub_divisions_visible_to
 
 PAGE_SIZE = 50

@@ -40,9 +40,9 @@ from common.history import record_history
 from core.dates import ist_date
 from core.errors import ServiceError
 from core.money import format_inr
-from defaulters.actions import close_open_items
 from messaging import sms_templates
 from messaging.sms import queue_sms
+from ots_scheme import case_registered
 from ots_scheme.models import (
     HeldReason,
     Registration,
@@ -160,7 +160,7 @@ def _fee_paid(registration: Registration, *, paid_at: dt.datetime, on: dt.date,
           reason=reason, officer=officer)
     case = _lock_case(registration)
     # Registering closes the case's open action items (DESIGN §4.4).
-    close_open_items(case=case)
+    case_registered.notify(case)
     case_lifecycle.case_mark_registered(case=case)
     if registration.credited >= registration.total_payable:
         # Nothing left after the fee (a small assessment): settled now.
@@ -371,7 +371,7 @@ def registration_settle_nothing_due(*, registration: Registration) -> None:
     if registration.total_payable != 0:
         return
     case = _lock_case(registration)
-    close_open_items(case=case)
+    case_registered.notify(case)
     case_lifecycle.case_mark_registered(case=case)
     _settle(registration, case, at=timezone.now(),
             reason="settled on registration: nothing to pay")

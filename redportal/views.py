@@ -39,7 +39,7 @@ def staff_home(request):
     """Land an officer on their work: links into their jurisdiction."""
     context = {"unit": user_unit(request.user)}
     # Defaulters: escalated action items, for the Executive Engineer and above.
-    from defaulters.actions import escalated_count, is_senior
+    from defaulters.queries import escalated_count, is_senior
 
     if is_senior(request.user):
         context["escalated_actions"] = escalated_count(request.user)
