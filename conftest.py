@@ -28,9 +28,9 @@ def _fresh_scheme_catalogue():
 @pytest.fixture
 def org_tree(db):
     """The MVVNL/LESA demo tree, loaded from its data file."""
-    from organization.services import load_org_tree, read_tree_file
+    from organization.services import org_tree_load, read_tree_file
 
-    load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
+    org_tree_load(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     from organization.models import OrgUnit
 
     return {u.code: u for u in OrgUnit.objects.all()}

@@ -19,6 +19,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from core.errors import ServiceError
+
 logger = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -102,8 +104,25 @@ def error_body(code: str, fields: dict | None = None) -> dict:
             "fields": fields or {}}
 
 
+def service_error_body(exc: ServiceError) -> dict:
+    """The error shape for a service's refusal (``core.errors``), in both languages.
+
+    A lazy message is rendered in each language; one already translated is
+    given as it is in both.
+    """
+    with translation.override("hi"):
+        message_hi = str(exc.message)
+    with translation.override("en"):
+        message_en = str(exc.message)
+    return {"code": exc.code, "message_hi": message_hi, "message_en": message_en,
+            "fields": {}}
+
+
 def api_exception_handler(exc, context):
     """Answer every refusal in the one error shape; unknown exceptions go on up."""
+    if isinstance(exc, ServiceError):
+        set_rollback()
+        return Response(service_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database went away (a restart): a retry hint, as for the pages.
         logger.warning("api: database unavailable: %s", exc.__class__.__name__)

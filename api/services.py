@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiClient, ApiRequestLog, Scope
+from core.errors import ServiceError
 from organization.models import OrgUnit
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ TOKEN_PREFIX = "rp1_"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 
 
-class ClientInputError(ValueError):
+class ClientInputError(ServiceError):
     """Bad input for a new client (reported by the command as ``{"error"}``)."""
 
 

@@ -228,11 +228,11 @@ def main() -> None:
                    env=env, check=True)
     setup_django(work / "media")
     from organization.models import OrgUnit, UnitKind
-    from organization.services import load_org_tree, read_tree_file
+    from organization.services import org_tree_load, read_tree_file
     from payments.ledger_feed import ledger_sequence_assign
     from redportal import demo
 
-    load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
+    org_tree_load(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     demo.ensure_users()
     demo.ensure_schemes()
     empty_tables()

@@ -81,7 +81,7 @@ def main():
         print(f"reusing {have} synthetic cases", flush=True)
     scheme = Scheme.objects.get(code="OTS-THEFT-23")
     started = time.perf_counter()
-    refreshed = services.refresh_scheme_summary(scheme=scheme)
+    refreshed = services.scheme_summary_refresh(scheme=scheme)
     refresh_s = time.perf_counter() - started
     print(f"summary refresh: {refresh_s:.2f} s ({refreshed})", flush=True)
 

@@ -168,10 +168,10 @@ def main() -> None:
                    env=env, check=True)
     setup_django()
     from organization.models import OrgUnit, UnitKind
-    from organization.services import load_org_tree, read_tree_file
+    from organization.services import org_tree_load, read_tree_file
     from redportal import demo
 
-    load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
+    org_tree_load(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     demo.ensure_users()
     codes = list(OrgUnit.objects.filter(kind=UnitKind.SUB_DIVISION)
                  .values_list("code", flat=True))

@@ -22,7 +22,7 @@
    The bulk work is queued (the import through ``import_upload`` →
    preview → ``import_confirm`` → apply, and the flagging sweep over every
    case); while it runs, ``--rate`` OTPs per second are requested through
-   ``messaging.otp.send_otp`` (what the OTP page calls). Latency of one OTP =
+   ``messaging.otp.otp_send`` (what the OTP page calls). Latency of one OTP =
    from the call to the moment the fake provider receives its SMS.
 
 Prints readable lines, then ``RESULT [...]`` (docs/contributing.md): p95 and
@@ -111,12 +111,12 @@ def prepare(*, cases: int, rows: int, csv_path: Path) -> None:
     from django.core.management import call_command
 
     from organization.models import OrgUnit, UnitKind
-    from organization.services import load_org_tree, read_tree_file
+    from organization.services import org_tree_load, read_tree_file
     from redportal import demo
     from theft_cases.models import TheftCase
 
     call_command("migrate", verbosity=0)
-    load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
+    org_tree_load(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     demo.ensure_users()
     have = TheftCase.objects.count()
     if have < cases:
@@ -257,7 +257,7 @@ def _measure(*, layout, csv_path, rate, services, CaseImport, ImportStatus,  # n
             n += 1
             requested[mobile] = time.monotonic()
             try:
-                otp.send_otp(mobile=mobile, purpose=OtpPurpose.REGISTER,
+                otp.otp_send(mobile=mobile, purpose=OtpPurpose.REGISTER,
                              subject=f"BENCH/{n}", language="hi")
             except otp.OtpError:
                 refused += 1

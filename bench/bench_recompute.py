@@ -7,7 +7,7 @@ In its own PostgreSQL database (created if missing): migrate, the org tree
 and schemes, then ``--scale`` unfrozen (``submitted``) registrations of
 OTS-THEFT-23 spread over its three phases, inserted set-based. Measured:
 
-1. ``recompute_scheme_registrations`` — the engine in Python, batched reads,
+1. ``scheme_registrations_recompute`` — the engine in Python, batched reads,
    ``UPDATE … FROM (VALUES …)`` writes and one history row per change;
 2. the same again: nothing changed, so nothing is written (idempotence);
 3. baseline: one SQL ``UPDATE`` computing the same figures from the same
@@ -66,12 +66,12 @@ def build(scale: int) -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from organization.services import load_org_tree, read_tree_file
+    from organization.services import org_tree_load, read_tree_file
     from ots_scheme.models import Scheme
     from redportal import demo
 
     call_command("migrate", verbosity=0)
-    load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
+    org_tree_load(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     demo.ensure_schemes()
     scheme = Scheme.objects.get(code="OTS-THEFT-23")
     with transaction.atomic(), connection.cursor() as cur:
@@ -190,7 +190,7 @@ def main() -> None:
     from django.db import connection
 
     from ots_scheme.models import Scheme
-    from ots_scheme.services import recompute_scheme_registrations
+    from ots_scheme.services import scheme_registrations_recompute
 
     started = time.perf_counter()
     count = build(args.scale)
@@ -199,13 +199,13 @@ def main() -> None:
 
     reset_figures()
     started = time.perf_counter()
-    result = recompute_scheme_registrations(scheme_id=scheme.pk)
+    result = scheme_registrations_recompute(scheme_id=scheme.pk)
     engine_seconds = time.perf_counter() - started
     print(f"engine recompute: {result.as_dict()} in {engine_seconds:.2f} s "
           f"({result.recomputed / engine_seconds:,.0f} registrations/s, with history)")
 
     started = time.perf_counter()
-    again = recompute_scheme_registrations(scheme_id=scheme.pk)
+    again = scheme_registrations_recompute(scheme_id=scheme.pk)
     again_seconds = time.perf_counter() - started
     print(f"engine recompute again (idempotent): {again.as_dict()} in {again_seconds:.2f} s")
 

@@ -34,7 +34,7 @@ from django.db.models import F
 from core.dates import IST, today_ist
 from core.money import round_rupees
 from organization.models import OrgUnit, UnitKind
-from organization.services import load_org_tree, read_tree_file
+from organization.services import org_tree_load, read_tree_file
 from ots_scheme.models import Phase, Registration, RegistrationStatus, Scheme
 from redportal import demo
 from theft_cases.compounding import suggest_compounding_fee
@@ -104,7 +104,7 @@ def prepare(*, scheme_code: str, today: dt.date | None = None) -> Setup:
     """Make sure the org tree, schemes and demo users exist; return the setup."""
     today = today or today_ist()
     if not OrgUnit.objects.filter(kind=UnitKind.SUB_DIVISION).exists():
-        load_org_tree(rows=read_tree_file(TREE_FILE))
+        org_tree_load(rows=read_tree_file(TREE_FILE))
     demo.ensure_schemes(today)
     demo.ensure_users()
     scheme = Scheme.objects.filter(code=scheme_code).first()

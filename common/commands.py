@@ -10,9 +10,11 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, handle_default_options
 from django.db import connections
 
+from core.errors import ServiceError
 
-class CommandInputError(Exception):
-    """Bad input: reported as ``{"error": ...}`` with exit status 2."""
+
+class CommandInputError(ServiceError):
+    """Bad input to a command: reported as ``{"error": ...}`` with exit status 2."""
 
 
 class JsonCommand(BaseCommand):
@@ -23,7 +25,11 @@ class JsonCommand(BaseCommand):
     def execute(self, *args, **options):
         try:
             return super().execute(*args, **options)
-        except (CommandInputError, CommandError) as exc:
+        except ServiceError as exc:
+            # The one refusal family (core.errors): any service's refusal is
+            # the command's ``{"error"}``, whatever app raised it.
+            self._fail(str(exc.message))
+        except CommandError as exc:
             self._fail(str(exc))
 
     def emit(self, payload: dict) -> None:

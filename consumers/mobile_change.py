@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consumers.models import MobileChangeRequest, MobileChangeStatus
+from core.errors import ServiceError
 from core.mobile import normalise_mobile
 from messaging import sms_templates
-from messaging.sms import queue_sms
+from messaging.sms import sms_queue
 from organization.models import Role
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, IdProofType, Registration
 from theft_cases.models import TheftCase
@@ -27,13 +28,8 @@ from theft_cases.models import TheftCase
 DECIDING_ROLES = frozenset({Role.SDO, Role.XEN, Role.SE, Role.CE, Role.DIRECTOR})
 
 
-class MobileChangeError(Exception):
+class MobileChangeError(ServiceError):
     """A refusal with a message for the person or officer (translated)."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def may_decide(user) -> bool:
@@ -84,7 +80,7 @@ def mobile_change_request(*, case: TheftCase, new_mobile: str, id_proof_type: st
         raise MobileChangeError(
             _("A change of mobile for this case is already waiting for the office's "
               "decision. You will get an SMS when it is decided."), code="pending") from err
-    queue_sms(mobile=mobile, template=sms_templates.MOBILE_CHANGE_RECEIVED,
+    sms_queue(mobile=mobile, template=sms_templates.MOBILE_CHANGE_RECEIVED,
               variables={"case": case.case_number}, language=change.language)
     return change
 
@@ -123,7 +119,7 @@ def mobile_change_approve(*, change: MobileChangeRequest, officer) -> MobileChan
     change.decided_by, change.decided_at = officer, timezone.now()
     change._history_user = officer
     change.save(update_fields=["status", "decided_by", "decided_at"])
-    queue_sms(mobile=change.new_mobile, template=sms_templates.MOBILE_CHANGE_APPROVED,
+    sms_queue(mobile=change.new_mobile, template=sms_templates.MOBILE_CHANGE_APPROVED,
               variables={"case": case.case_number}, language=change.language)
     return change
 
@@ -144,7 +140,7 @@ def mobile_change_refuse(*, change: MobileChangeRequest, officer,
     change.decided_by, change.decided_at = officer, timezone.now()
     change._history_user = officer
     change.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    queue_sms(mobile=change.new_mobile, template=sms_templates.MOBILE_CHANGE_REFUSED,
+    sms_queue(mobile=change.new_mobile, template=sms_templates.MOBILE_CHANGE_REFUSED,
               variables={"case": change.case.case_number, "reason": change.reason[:60]},
               language=change.language)
     return change

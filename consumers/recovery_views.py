@@ -83,7 +83,7 @@ def recover(request):
                                    "can tell you its number."))
         else:
             try:
-                sent = otp.send_otp(mobile=registration.mobile, purpose=OtpPurpose.RECOVER,
+                sent = otp.otp_send(mobile=registration.mobile, purpose=OtpPurpose.RECOVER,
                                     subject=case.case_number, language=_language())
             except otp.OtpError as err:
                 form.add_error(None, err.message)
@@ -151,7 +151,7 @@ def mobile_change(request):
                                                "the case."))
             else:
                 try:
-                    sent = otp.send_otp(mobile=mobile, purpose=OtpPurpose.MOBILE_CHANGE,
+                    sent = otp.otp_send(mobile=mobile, purpose=OtpPurpose.MOBILE_CHANGE,
                                         subject=case.case_number, language=_language())
                 except otp.OtpError as err:
                     form.add_error(None, err.message)

@@ -36,7 +36,7 @@ from messaging.forms import OtpForm
 from messaging.models import OtpPurpose
 from ots_scheme.forms import DetailsForm
 from ots_scheme.models import IdProofType, Registration, RegistrationStatus, Scheme
-from ots_scheme.registrations import RegistrationError, create_registration
+from ots_scheme.registrations import RegistrationError, registration_create
 from payments.models import PaymentStatus
 from theft_cases.models import TheftCase
 
@@ -104,7 +104,7 @@ def _restart(request):
 
 def _send(request, *, mobile: str, case: TheftCase, data: dict) -> bool:
     try:
-        sent = otp.send_otp(mobile=mobile, purpose=OtpPurpose.REGISTER,
+        sent = otp.otp_send(mobile=mobile, purpose=OtpPurpose.REGISTER,
                             subject=case.case_number, language=_language(),
                             client_ip=client_ip(request))
     except otp.OtpError as err:
@@ -281,7 +281,7 @@ def _confirm_step(request, data, case, scheme, view, context):
             return redirect("consumers:register", step="details")
         try:
             with document:
-                registration = create_registration(
+                registration = registration_create(
                     case=case, scheme=scheme, mobile=data["mobile"],
                     declaration_accepted=bool(data.get("declaration")),
                     identity_check_required=bool(data.get("identity_check_required")),
@@ -359,10 +359,10 @@ def pay(request, registration_number: str, purpose: str):
     if not journey.may_see(request.session, registration_number):
         return redirect("consumers:status")
     reg = get_object_or_404(Registration, registration_number=registration_number)
-    from payments.services import PaymentError, start_payment
+    from payments.services import PaymentError, payment_start
 
     try:
-        payment = start_payment(registration=reg, purpose=purpose)
+        payment = payment_start(registration=reg, purpose=purpose)
     except PaymentError as err:
         messages.error(request, str(err))
         return redirect("consumers:registration", registration_number)
@@ -393,7 +393,7 @@ def status(request):
                 "received, or find your registration by your case number."))
         else:
             try:
-                sent = otp.send_otp(mobile=reg.mobile, purpose=OtpPurpose.STATUS,
+                sent = otp.otp_send(mobile=reg.mobile, purpose=OtpPurpose.STATUS,
                                     subject=number, language=_language(),
                                     client_ip=client_ip(request))
             except otp.OtpError as err:

@@ -1,8 +1,13 @@
 """The one error family for refusals a person sees (STYLE.md).
 
-A service raises a ``ServiceError`` (or a subclass) with a message already
-translated for the person and a ``code`` naming the rule; views show the
-message, management commands print it as ``{"error": ...}``.
+A service raises a ``ServiceError`` (or a subclass: ``RegistrationError``,
+``PaymentError``, ``OtpError``, ``MobileChangeError``, ``FeedingTargetError``,
+``ClientInputError``, ``OrgTreeError``, ``CommandInputError``) with a message
+already translated for the person — or a lazy one, which the API then gives
+in Hindi and English — and a ``code`` naming the rule. Each surface maps the
+family once: pages show ``message``, ``common.commands.JsonCommand`` prints
+it as ``{"error": ...}`` (exit 2), and ``api.errors.api_exception_handler``
+answers it in the API's error shape.
 """
 
 

@@ -140,7 +140,7 @@ class FeedingSummary(models.Model):
     """Cases fed in a scheme's eligibility window, per sub-division (refreshed by Celery).
 
     Recounted only for sub-divisions whose cases changed since the last run
-    (``dashboard.services.refresh_feeding``), so the figures stay under a
+    (``dashboard.services.feeding_refresh``), so the figures stay under a
     minute old at 10⁶ cases.
     """
 

@@ -4,7 +4,7 @@ Two layers, one definition:
 
 * ``live_*`` functions compute every figure per sub-division straight from the
   case, registration and payment tables (set-based ``GROUP BY``). Only the
-  refresh task (``dashboard.services.refresh_summary``) and the bench baseline
+  refresh task (``dashboard.services.summary_refresh``) and the bench baseline
   call them.
 * ``unit_figures`` and friends read the summary rows the refresh wrote and add
   them up over the user's jurisdiction, so the headline, the funnel, the

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import today_ist
+from core.errors import ServiceError
 from dashboard import feeding_queries, queries
 from dashboard.models import (
     DailySummary,
@@ -30,7 +31,7 @@ from theft_cases.models import TheftCase
 
 
 @transaction.atomic
-def refresh_scheme_summary(*, scheme: Scheme) -> dict:
+def scheme_summary_refresh(*, scheme: Scheme) -> dict:
     """Replace ``scheme``'s summary rows with the live figures; return counts."""
     started = time.monotonic()
     now = timezone.now()
@@ -53,12 +54,12 @@ def refresh_scheme_summary(*, scheme: Scheme) -> dict:
             "seconds": seconds}
 
 
-def refresh_summary() -> list[dict]:
+def summary_refresh() -> list[dict]:
     """Refresh the summary (and recount the feeding figures) of every active scheme."""
     results = []
     for scheme in Scheme.objects.filter(is_active=True).order_by("code"):
-        results.append(refresh_scheme_summary(scheme=scheme))
-        refresh_feeding(scheme=scheme, full=True)
+        results.append(scheme_summary_refresh(scheme=scheme))
+        feeding_refresh(scheme=scheme, full=True)
     return results
 
 
@@ -69,7 +70,7 @@ FEEDING_OVERLAP = dt.timedelta(minutes=10)
 
 
 @transaction.atomic
-def refresh_feeding(*, scheme: Scheme, full: bool = False) -> dict:
+def feeding_refresh(*, scheme: Scheme, full: bool = False) -> dict:
     """Recount the cases fed in ``scheme``'s window, only where cases changed.
 
     A case fed, corrected or imported stamps ``TheftCase.updated_at``; the
@@ -102,13 +103,13 @@ def refresh_feeding(*, scheme: Scheme, full: bool = False) -> dict:
             "changed": None if changed is None else len(changed)}
 
 
-def refresh_feeding_all(*, full: bool = False) -> list[dict]:
+def feeding_refresh_all(*, full: bool = False) -> list[dict]:
     """Refresh the feeding figures of every active scheme."""
-    return [refresh_feeding(scheme=scheme, full=full)
+    return [feeding_refresh(scheme=scheme, full=full)
             for scheme in Scheme.objects.filter(is_active=True).order_by("code")]
 
 
-class FeedingTargetError(ValueError):
+class FeedingTargetError(ServiceError):
     """A refused change to a division's feeding target (the message is for the officer)."""
 
 

@@ -11,7 +11,7 @@ def refresh_dashboard_summary() -> list[dict]:
 
     Idempotent (the summary is replaced, not added to), so a redelivery is harmless.
     """
-    return services.refresh_summary()
+    return services.summary_refresh()
 
 
 @shared_task(name="dashboard.tasks.refresh_feeding_coverage", acks_late=True)
@@ -20,4 +20,4 @@ def refresh_feeding_coverage() -> list[dict]:
 
     Idempotent (counts are replaced, not added to), so a redelivery is harmless.
     """
-    return services.refresh_feeding_all()
+    return services.feeding_refresh_all()

@@ -4,7 +4,7 @@ DESIGN §4.4. The one owner of ``ActionItem.status`` (STYLE.md): the flagging
 sweep (``defaulters/flagging.py``) opens and closes items through the
 set-based :func:`items_open` and :func:`items_close`; registering closes
 them (:func:`close_open_items`, which ``ots_scheme.lifecycle`` calls through
-its ``on_case_registered`` hook); officers record what they did (notice
+the ``ots_scheme.case_registered`` hook); officers record what they did (notice
 served, reminder call, disconnection, RC to the tehsil, FIR follow-up, person
 not traceable). Writes first, then the reads the queue page and the staff
 home page share.
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from common.history import insert_select, record_history
 from core.dates import today_ist
+from core.errors import ServiceError
 from defaulters.models import ActionItem, ActionKind, ActionRecord, ActionStatus, ClosedReason
 from theft_cases.lifecycle import case_clear_flag, case_mark_action_taken
 from theft_cases.models import TheftCase
@@ -40,7 +41,7 @@ from theft_cases.models import TheftCase
 ACTION_FOLLOW_UP_DAYS = getattr(settings, "DEFAULTERS_FOLLOW_UP_DAYS", 15)
 
 
-class ActionError(ValueError):
+class ActionError(ServiceError):
     """An action that cannot be recorded; the message is shown to the officer."""
 
 
@@ -72,13 +73,15 @@ def record_action(*, item: ActionItem, kind: str, done_on: dt.date, officer,
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     case = TheftCase.objects.select_for_update().get(pk=item.case_id)
     if item.status == ActionStatus.CLOSED:
-        raise ActionError(_("This item is closed; no action can be recorded on it."))
+        raise ActionError(_("This item is closed; no action can be recorded on it."),
+                          code="item_closed")
     if kind not in ActionKind.values:
-        raise ActionError(_("Choose what was done."))
+        raise ActionError(_("Choose what was done."), code="unknown_kind")
     if done_on > today_ist():
-        raise ActionError(_("The date of the action cannot be in the future."))
+        raise ActionError(_("The date of the action cannot be in the future."), code="future_date")
     if done_on < case.detection_date:
-        raise ActionError(_("The date of the action cannot be before the theft was detected."))
+        raise ActionError(_("The date of the action cannot be before the theft was detected."),
+                          code="before_detection")
     record = ActionRecord(item=item, kind=kind, done_on=done_on, officer=officer,
                           remarks=remarks.strip())
     record._history_user = officer

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from core.money import format_inr
 from defaulters.models import Reminder
 from messaging import sms_templates
-from messaging.sms import queue_sms
+from messaging.sms import sms_queue
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Phase, Registration, Scheme
 from ots_scheme.queries import phase_on, schemes_with_phases
 from ots_scheme.services import phase_rule, rules_for
@@ -87,7 +87,7 @@ def _send_one(*, case: dict, rules: SchemeRules, phase: Phase, days_before: int)
     try:
         with transaction.atomic():
             Reminder.objects.create(case_id=case["pk"], phase=phase, days_before=days_before)
-            queue_sms(
+            sms_queue(
                 mobile=case["consumer__mobile"],
                 template=TEMPLATE_LAST_PHASE if last else TEMPLATE_NEXT_PHASE,
                 variables={

@@ -30,7 +30,7 @@ class OtpForm(forms.Form):
         if not self.is_valid():
             return False
         try:
-            otp.verify_otp(challenge_id=challenge_id, code=self.cleaned_data["code"],
+            otp.otp_verify(challenge_id=challenge_id, code=self.cleaned_data["code"],
                            purpose=purpose, subject=subject)
         except otp.OtpError as err:
             self.add_error("code", err.message)

@@ -22,9 +22,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from common.queueing import broker_available
+from core.errors import ServiceError
 from messaging import sms_templates
 from messaging.models import OtpChallenge, SmsMessage, SmsStatus
-from messaging.sms import queue_sms
+from messaging.sms import sms_queue
 
 VALID_FOR = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -32,13 +33,8 @@ MAX_SENDS_PER_HOUR = 3  # per (mobile, client address)
 MAX_SENDS_PER_MOBILE_PER_HOUR = 10  # per mobile, every address together
 
 
-class OtpError(Exception):
+class OtpError(ServiceError):
     """An OTP refused, with a message for the person (translated)."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ def sends_left(mobile: str, *, client_ip: str = "", now: dt.datetime | None = No
 
 
 @transaction.atomic
-def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "hi",
+def otp_send(*, mobile: str, purpose: str, subject: str = "", language: str = "hi",
              template: str = sms_templates.OTP, variables: dict | None = None,
              client_ip: str = "") -> Sent:
     """Make a challenge and queue its SMS; refuse past the hourly send limits.
@@ -114,7 +110,7 @@ def send_otp(*, mobile: str, purpose: str, subject: str = "", language: str = "h
         code_hash=_hash(mobile=mobile, purpose=purpose, code=code),
         expires_at=timezone.now() + VALID_FOR,
     )
-    message = queue_sms(mobile=mobile, template=template,
+    message = sms_queue(mobile=mobile, template=template,
                         variables={**(variables or {}), "code": code}, language=language)
     challenge.message = message
     challenge.save(update_fields=["message"])
@@ -149,7 +145,7 @@ def delivery_problem(challenge_id: int | None) -> str:
     return DELAYED if provider_failing else ""
 
 
-def verify_otp(*, challenge_id: int, code: str, purpose: str, subject: str = "") -> OtpChallenge:
+def otp_verify(*, challenge_id: int, code: str, purpose: str, subject: str = "") -> OtpChallenge:
     """Check a code against its challenge; every wrong try is counted and kept."""
     code = (code or "").strip()
     with transaction.atomic():

@@ -69,7 +69,7 @@ def _language(language: str) -> str:
     return "en" if (language or "hi").startswith("en") else "hi"
 
 
-def queue_sms(*, mobile: str, template: str, variables: dict, language: str = "hi",
+def sms_queue(*, mobile: str, template: str, variables: dict, language: str = "hi",
               bulk: bool = False) -> SmsMessage:
     """Store the SMS in the outbox and deliver it from a Celery task after commit.
 
@@ -106,7 +106,7 @@ def _queue(bulk: bool) -> str:
     return settings.CELERY_QUEUE_BULK if bulk else settings.CELERY_QUEUE_FAST
 
 
-def deliver(message_id: int) -> tuple[str, int]:
+def sms_deliver(message_id: int) -> tuple[str, int]:
     """Send one queued message; return (outcome, seconds before a retry).
 
     Idempotent by status: a message that is not queued is left alone.
@@ -170,7 +170,7 @@ def _record_transient(message: SmsMessage, error: str) -> tuple[str, int]:
     return Outcome.RETRY, delay
 
 
-def deliver_queued(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+def queued_sms_deliver(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
     """Queue delivery of messages left queued (the broker was down, a retry is due)."""
     from messaging.tasks import deliver_sms
 

@@ -1,7 +1,7 @@
 """Celery tasks of messaging: thin wrappers over ``messaging.sms``.
 
 Both run on the fast queue (settings.CELERY_TASK_ROUTES); a reminder's
-delivery is sent to the bulk queue by ``queue_sms(bulk=True)``.
+delivery is sent to the bulk queue by ``sms_queue(bulk=True)``.
 """
 
 from celery import shared_task
@@ -19,7 +19,7 @@ def deliver_sms(self, message_id: int) -> str:
     eagerly (a laptop, the tests) the retry is left to the sweep, which
     honours the message's ``next_attempt_at``.
     """
-    outcome, delay = sms.deliver(message_id)
+    outcome, delay = sms.sms_deliver(message_id)
     if outcome == sms.Outcome.RETRY and not self.request.is_eager:
         raise self.retry(countdown=delay)
     return outcome
@@ -28,4 +28,4 @@ def deliver_sms(self, message_id: int) -> str:
 @shared_task(name="messaging.tasks.deliver_queued_sms")
 def deliver_queued_sms() -> int:
     """Queue messages still waiting (the broker was down when they were made)."""
-    return sms.deliver_queued()
+    return sms.queued_sms_deliver()

@@ -9,7 +9,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from core.errors import ServiceError
 from organization.models import KIND_DEPTH, OrgUnit, StaffProfile, UnitKind
 from organization.roles import ROLE_PERMISSIONS, group_name
 
@@ -26,8 +28,8 @@ PARENT_KIND = {
 }
 
 
-class OrgTreeError(ValueError):
-    """The tree file is not a valid tree."""
+class OrgTreeError(ServiceError):
+    """The tree file is not a valid tree (the message is for the operator)."""
 
 
 def read_tree_file(path: Path) -> list[dict[str, str]]:
@@ -35,13 +37,14 @@ def read_tree_file(path: Path) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         missing = [c for c in TREE_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise OrgTreeError(f"missing columns: {', '.join(missing)}")
+            raise OrgTreeError(_("Columns missing from the file: %(columns)s.")
+                               % {"columns": ", ".join(missing)}, code="columns")
         columns = TREE_COLUMNS + tuple(c for c in CONTACT_COLUMNS if c in reader.fieldnames)
         return [{k: (row.get(k) or "").strip() for k in columns} for row in reader]
 
 
 @transaction.atomic
-def load_org_tree(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
+def org_tree_load(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
     """Create or update the units in ``rows`` (parents before children).
 
     Idempotent: loading the same rows again changes nothing. Units not in the
@@ -51,25 +54,31 @@ def load_org_tree(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
     known = {u.code: u for u in OrgUnit.objects.all()}
     pending = {r["code"]: r for r in rows}
     if len(pending) != len(rows):
-        raise OrgTreeError("a code appears twice")
+        raise OrgTreeError(_("A unit code appears twice in the file."), code="duplicate")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     while pending:
         progressed = False
         for code, row in list(pending.items()):
             kind = row["kind"]
             if kind not in UnitKind.values:
-                raise OrgTreeError(f"{code}: unknown kind {kind!r}")
+                raise OrgTreeError(_("%(code)s: unknown kind of unit %(kind)r.")
+                                  % {"code": code, "kind": kind}, code="kind")
             parent = None
             if row["parent_code"]:
                 if row["parent_code"] in pending:
                     continue
                 parent = known.get(row["parent_code"])
                 if parent is None:
-                    raise OrgTreeError(f"{code}: unknown parent {row['parent_code']!r}")
+                    raise OrgTreeError(_("%(code)s: unknown parent %(parent)r.")
+                                      % {"code": code, "parent": row["parent_code"]},
+                                      code="parent")
                 if parent.kind != PARENT_KIND.get(kind):
-                    raise OrgTreeError(f"{code}: a {kind} cannot sit under a {parent.kind}")
+                    raise OrgTreeError(_("%(code)s: a %(kind)s cannot sit under a %(parent)s.")
+                                      % {"code": code, "kind": kind, "parent": parent.kind},
+                                      code="parent")
             elif kind != UnitKind.DISCOM:
-                raise OrgTreeError(f"{code}: only a discom has no parent")
+                raise OrgTreeError(_("%(code)s: only a discom has no parent.") % {"code": code},
+                                  code="parent")
             unit = known.get(code) or OrgUnit(code=code)
             before = _unit_state(unit)
             unit.kind, unit.parent = kind, parent
@@ -92,7 +101,8 @@ def load_org_tree(*, rows: Iterable[dict[str, str]]) -> dict[str, int]:
             del pending[code]
             progressed = True
         if not progressed:
-            raise OrgTreeError(f"cycle or missing parent among: {', '.join(sorted(pending))}")
+            raise OrgTreeError(_("A cycle or a missing parent among: %(codes)s.")
+                               % {"codes": ", ".join(sorted(pending))}, code="cycle")
     return counts
 
 
@@ -108,7 +118,7 @@ def _repath_below(unit: OrgUnit) -> None:
         _repath_below(child)
 
 
-def ensure_role_groups() -> None:
+def role_groups_ensure() -> None:
     """Create one group per role with the permissions of ``ROLE_PERMISSIONS``."""
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
@@ -122,7 +132,7 @@ def ensure_role_groups() -> None:
 
 
 @transaction.atomic
-def ensure_staff_user(*, username: str, role: str, unit_code: str, password: str,
+def staff_user_ensure(*, username: str, role: str, unit_code: str, password: str,
                       first_name: str = "", last_name: str = "") -> bool:
     """Create the officer if missing; return True when created."""
     user_model = get_user_model()

@@ -1,7 +1,7 @@
 """Making a registration (DESIGN §4.3): checks, the quote, the number, the SMS.
 
 Every later change of its status — fee paid, verified, settled, lapsed,
-rejected, expired, money held — is in ``ots_scheme/lifecycle.py``, the one
+rejected, expired, money held — is in ``ots_scheme/lifecycle/``, the one
 owner of ``Registration.status``. At most one live registration per case
 per scheme: the case row is locked while a registration is made, and the
 database constraint ``one_live_registration_per_case_scheme`` is the last
@@ -24,7 +24,7 @@ from core.dates import today_ist
 from core.mobile import normalise_mobile
 from core.money import format_inr
 from messaging import sms_templates
-from messaging.sms import queue_sms
+from messaging.sms import sms_queue
 from ots_scheme import lifecycle, money_facts
 from ots_scheme.lifecycle import RegistrationError
 from ots_scheme.models import (
@@ -40,8 +40,8 @@ from theft_cases.models import CaseStatus, TheftCase
 logger = logging.getLogger(__name__)
 UNPAID_VALID_FOR = dt.timedelta(hours=48)
 
-__all__ = ["RegistrationError", "create_registration", "check_case_can_register",
-           "expire_unpaid_registrations", "needing_attention"]
+__all__ = ["RegistrationError", "registration_create", "check_case_can_register",
+           "unpaid_registrations_expire", "needing_attention"]
 
 
 def registration_number_for(registration: Registration) -> str:
@@ -121,7 +121,7 @@ def _validate_details(*, applicant_name, address, mobile, id_proof_type, id_proo
 
 
 @transaction.atomic
-def create_registration(
+def registration_create(
     *,
     case: TheftCase,
     scheme: Scheme,
@@ -185,7 +185,7 @@ def create_registration(
         raise _already_registered() from err
     from ots_scheme import services
 
-    services.apply_quote(registration=registration, quote=quote, on=on)
+    services.quote_apply(registration=registration, quote=quote, on=on)
     registration.registration_number = registration_number_for(registration)
     registration.expires_at = registration.created_at + UNPAID_VALID_FOR
     if id_document is not None:
@@ -218,7 +218,7 @@ def registration_displace_unverified(*, case: TheftCase, scheme: Scheme) -> list
     DESIGN §7: a person who verified only a mobile of their own (the case had
     none on record) must not block the case's real owner. The transition is
     the lifecycle's (:func:`ots_scheme.lifecycle.registrations_displace`).
-    Call with the case row locked (``create_registration`` does).
+    Call with the case row locked (``registration_create`` does).
     """
     return lifecycle.registrations_displace(case=case, scheme=scheme)
 
@@ -232,7 +232,7 @@ def _upload_name(upload, kind: str) -> str:
 def _sms(registration: Registration, template: str, variables: dict) -> None:
     """Text the person in the language they registered in."""
     if registration.mobile:
-        queue_sms(mobile=registration.mobile, template=template, variables=variables,
+        sms_queue(mobile=registration.mobile, template=template, variables=variables,
                   language=registration.language or "hi")
 
 
@@ -242,7 +242,7 @@ def _language() -> str:
     return "en" if (get_language() or "hi").startswith("en") else "hi"
 
 
-def expire_unpaid_registrations(*, now: dt.datetime | None = None) -> int:
+def unpaid_registrations_expire(*, now: dt.datetime | None = None) -> int:
     """Expire ``submitted`` registrations unpaid 48 hours after they were made.
 
     A registration with a payment still in flight (initiated / pending) is

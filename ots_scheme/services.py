@@ -167,7 +167,7 @@ def _copy_quote(registration: Registration, result: Quote, phase_id: int | None)
     registration.balance_due_date = result.balance_due_date
 
 
-def apply_quote(*, registration: Registration, quote: Quote, on: dt.date | None = None) -> None:
+def quote_apply(*, registration: Registration, quote: Quote, on: dt.date | None = None) -> None:
     """Store ``quote`` on ``registration`` (not a freeze) and save those fields.
 
     ``on`` is the registration date the quote was made for; by default the
@@ -183,7 +183,7 @@ def apply_quote(*, registration: Registration, quote: Quote, on: dt.date | None 
 
 
 @transaction.atomic
-def freeze_settlement(*, registration: Registration, paid_at: dt.datetime | None = None,
+def settlement_freeze(*, registration: Registration, paid_at: dt.datetime | None = None,
                       on: dt.date | None = None) -> Registration:
     """Freeze the quote of ``registration`` for the day its fee money arrived.
 
@@ -199,7 +199,7 @@ def freeze_settlement(*, registration: Registration, paid_at: dt.datetime | None
     """
     if on is None:
         if paid_at is None:
-            raise ValueError("freeze_settlement needs the day the fee was paid")
+            raise ValueError("settlement_freeze needs the day the fee was paid")
         on = ist_date(paid_at)
     locked = (
         # Lock the registration only: a plain FOR UPDATE over the join would
@@ -269,12 +269,12 @@ def case_quotes_requeue(case_ids: list[int]) -> int:
     return len(pending)
 
 
-def recompute_case_registrations(*, case_id: int) -> RecomputeResult:
+def case_registrations_recompute(*, case_id: int) -> RecomputeResult:
     """Re-quote the unfrozen registrations of one case from its current amounts."""
     return _recompute(unfrozen_registrations().filter(case_id=case_id))
 
 
-def recompute_scheme_registrations(*, scheme_id: int) -> RecomputeResult:
+def scheme_registrations_recompute(*, scheme_id: int) -> RecomputeResult:
     """Re-quote every unfrozen registration of a scheme (after its phases change)."""
     return _recompute(unfrozen_registrations().filter(scheme_id=scheme_id))
 

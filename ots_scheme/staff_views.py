@@ -26,7 +26,7 @@ from organization.scoping import staff_required, visible_to
 from ots_scheme import lifecycle
 from ots_scheme.models import Registration, Scheme
 from ots_scheme.queries import open_scheme
-from ots_scheme.registrations import RegistrationError, create_registration
+from ots_scheme.registrations import RegistrationError, registration_create
 from ots_scheme.staff_forms import AssistedForm, ConsentOtpForm, RegistrationFilterForm, RejectForm
 from theft_cases.models import TheftCase
 
@@ -158,7 +158,7 @@ def _create(request, state: dict):
     id_document = _open(state.get("id_document"))
     consent_document = _open(state.get("consent_document"))
     try:
-        registration = create_registration(
+        registration = registration_create(
             case=case, scheme=scheme, mobile=state["mobile"], declaration_accepted=True,
             assisted_by=request.user, id_document=id_document,
             consent_document=consent_document, **state["details"],
@@ -207,7 +207,7 @@ def assisted(request):
 def _send_consent(request, state: dict, case: TheftCase):
     officer = request.user.get_full_name() or request.user.get_username()
     try:
-        sent = otp.send_otp(
+        sent = otp.otp_send(
             mobile=state["mobile"], purpose=OtpPurpose.ASSISTED, subject=case.case_number,
             template=sms_templates.ASSISTED_CONSENT,
             variables={"officer": officer, "case": case.case_number},

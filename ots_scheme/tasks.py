@@ -41,7 +41,7 @@ def freeze_registration_settlement(registration_id: int) -> dict:
     ) or registration.fee_paid_at
     if paid_at is None:
         return {"registration": registration_id, "frozen": False, "reason": "not paid"}
-    services.freeze_settlement(registration=registration, paid_at=paid_at)
+    services.settlement_freeze(registration=registration, paid_at=paid_at)
     return {"registration": registration_id, "frozen": True, "changed": True}
 
 
@@ -50,7 +50,7 @@ def recompute_case_quotes(case_id: int) -> dict:
     """Re-quote a case's unfrozen registrations after its amounts changed."""
     from ots_scheme import services
 
-    return services.recompute_case_registrations(case_id=case_id).as_dict()
+    return services.case_registrations_recompute(case_id=case_id).as_dict()
 
 
 @shared_task(name="ots_scheme.tasks.recompute_scheme_quotes", **SETTLEMENT_TASK)
@@ -58,7 +58,7 @@ def recompute_scheme_quotes(scheme_id: int) -> dict:
     """Re-quote a scheme's unfrozen registrations after its phases changed."""
     from ots_scheme import services
 
-    return services.recompute_scheme_registrations(scheme_id=scheme_id).as_dict()
+    return services.scheme_registrations_recompute(scheme_id=scheme_id).as_dict()
 
 
 
@@ -70,4 +70,4 @@ def expire_unpaid_registrations() -> int:
     """Expire registrations left unpaid 48 hours (idempotent by status)."""
     from ots_scheme import registrations
 
-    return registrations.expire_unpaid_registrations()
+    return registrations.unpaid_registrations_expire()

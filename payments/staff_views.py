@@ -1,4 +1,5 @@
-"""Staff pages of the payments app: missing-payment reports, held money, money checks.
+"""Staff pages of the payments app: counter receipts, missing-payment reports, held
+money, money checks.
 
 A person whose money was taken but whose registration does not show it
 reports the bank reference (``payments:report_missing``); the portal asks the
@@ -16,13 +17,46 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.dates import today_ist
 from organization.models import Role
 from organization.scoping import is_discom_wide, staff_required
 from ots_scheme.lifecycle import RegistrationError, registration_held_apply
 from payments import queries, services
-from payments.forms import HeldApplyForm, RefundForm, ResolveMissingForm
+from payments.forms import CounterPaymentForm, HeldApplyForm, RefundForm, ResolveMissingForm
 
 STATES = ("open", "resolved", "all")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def counter_payment(request, registration_number: str):
+    """Staff record a cash / cheque / DD receipt into the ledger."""
+    registration = queries.staff_registration(request.user, registration_number)
+    due = queries.amounts_due(registration)
+    initial = {"received_on": today_ist()}
+    if due:
+        purpose, amount = next(iter(due.items()))
+        initial.update(purpose=purpose, amount=f"{amount:.2f}")
+    form = CounterPaymentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.counter_payment_record(
+                registration=registration, officer=request.user, **form.cleaned_data
+            )
+        except services.PaymentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Receipt %(receipt)s recorded.") % {
+                "receipt": payment.receipt_number})
+            return redirect("payments:counter_payment", registration_number)
+    response = render(request, "payments/counter_payment.html", {
+        "registration": registration,
+        "form": form,
+        "due": {key: f"{value:.2f}" for key, value in due.items()},
+        "ledger": queries.payments_for_registration(registration),
+    })
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_required
@@ -52,9 +86,9 @@ def missing_report(request, pk: int):
 
 @staff_required
 @require_POST
-def recheck_missing_report(request, pk: int):
+def missing_report_recheck(request, pk: int):
     report = queries.missing_report(request.user, pk)
-    unanswered = services.recheck_missing_report(report=report)
+    unanswered = services.missing_report_recheck(report=report)
     if report.found:
         messages.success(request, _("The payment was found and is credited to the "
                                     "registration."))
@@ -69,7 +103,7 @@ def recheck_missing_report(request, pk: int):
 
 @staff_required
 @require_POST
-def resolve_missing_report(request, pk: int):
+def missing_report_resolve(request, pk: int):
     report = queries.missing_report(request.user, pk)
     if report.resolved_at is not None:
         messages.error(request, _("This report was already resolved."))
@@ -77,7 +111,7 @@ def resolve_missing_report(request, pk: int):
     form = ResolveMissingForm(request.POST)
     if form.is_valid():
         try:
-            services.resolve_missing_report(report=report, officer=request.user,
+            services.missing_report_resolve(report=report, officer=request.user,
                                             resolution=form.cleaned_data["resolution"])
         except services.PaymentError as exc:
             form.add_error("resolution", str(exc))
@@ -139,7 +173,7 @@ def held_money(request, registration_number: str):
         payment = next(p for p in successful if str(p.pk) == form.cleaned_data["payment"])
         try:
             if form.cleaned_data["through_bank"]:
-                services.refund_through_gateway(
+                services.refund_send(
                     registration=registration, payment=payment,
                     amount=form.cleaned_data["amount"], officer=request.user,
                     note=form.cleaned_data["note"])

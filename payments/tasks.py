@@ -27,14 +27,14 @@ RECONCILE_AFTER = dt.timedelta(minutes=15)
 )
 def query_payment_status(payment_id: int) -> str:
     """Ask the bank about one payment and apply the answer."""
-    return services.reconcile_payment(payment_id=payment_id)
+    return services.payment_reconcile(payment_id=payment_id)
 
 
 def _reconcile(ids: list[int], *, source: str) -> dict:
     counts: dict[str, int] = {}
     for payment_id in ids:
         try:
-            outcome = services.reconcile_payment(payment_id=payment_id, source=source)
+            outcome = services.payment_reconcile(payment_id=payment_id, source=source)
         except GatewayError:
             # Unreachable bank: the next sweep (15 minutes) asks again.
             logger.warning("status query failed for payment %s", payment_id)
@@ -49,7 +49,7 @@ def reconcile_pending_payments() -> dict:
     ids = services.payments_to_reconcile(older_than=RECONCILE_AFTER)
     counts = _reconcile(ids, source="reconcile")
     # Money taken whose crediting failed (e.g. a deadlock): credit it again.
-    counts["recredited"] = sum(services.retry_credit(payment_id=pk)
+    counts["recredited"] = sum(services.payment_credit_retry(payment_id=pk)
                                for pk in services.uncredited_payments())
     return counts
 

@@ -7,8 +7,6 @@ from payments import staff_views, views
 app_name = "payments"
 
 urlpatterns = [
-    path("payments/start/<str:registration_number>/<slug:purpose>/", views.start,
-         name="start"),
     path("payments/checkout/<str:order_id>/", views.checkout, name="checkout"),
     path("payments/return/<str:order_id>/", views.payment_return, name="return"),
     path("payments/callback/", views.callback, name="callback"),
@@ -24,15 +22,15 @@ urlpatterns = [
          name="certificate"),
     path("payments/report-missing/", views.report_missing, name="report_missing"),
     path("staff/registrations/<str:registration_number>/counter-payment/",
-         views.counter_payment, name="counter_payment"),
+         staff_views.counter_payment, name="counter_payment"),
     path("staff/registrations/<str:registration_number>/held-money/", staff_views.held_money,
          name="held_money"),
     path("staff/payments/money-checks/", staff_views.money_checks, name="money_checks"),
     path("staff/payments/missing/", staff_views.missing_reports, name="missing_reports"),
     path("staff/payments/missing/<int:pk>/", staff_views.missing_report,
          name="missing_report"),
-    path("staff/payments/missing/<int:pk>/recheck/", staff_views.recheck_missing_report,
+    path("staff/payments/missing/<int:pk>/recheck/", staff_views.missing_report_recheck,
          name="missing_recheck"),
-    path("staff/payments/missing/<int:pk>/resolve/", staff_views.resolve_missing_report,
+    path("staff/payments/missing/<int:pk>/resolve/", staff_views.missing_report_resolve,
          name="missing_resolve"),
 ]

@@ -18,11 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.deployment import sandbox_allowed
 from common.throttling import throttle
 from core.csp import CONTENT_SECURITY_POLICY
-from core.dates import today_ist
-from organization.scoping import staff_required
 from ots_scheme.models import Registration
 from payments import queries, receipts, services
-from payments.forms import CounterPaymentForm, MissingPaymentForm
+from payments.forms import MissingPaymentForm
 from payments.gateways import GatewayError, InvalidCallback, get_gateway
 from payments.gateways.razorpay import PAYMENT_EVENTS, REFUND_EVENTS, RazorpayGateway
 from payments.gateways.sandbox import (
@@ -31,7 +29,7 @@ from payments.gateways.sandbox import (
     sandbox_status_reply,
     send_callbacks,
 )
-from payments.models import PaymentPurpose, PaymentStatus
+from payments.models import PaymentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +53,6 @@ def registration_page_url(registration_number: str) -> str | None:
         return None
 
 
-@require_POST
-def start(request, registration_number: str, purpose: str):
-    """Open (or reuse) an online payment and send the browser to the bank."""
-    registration = queries.registration_for_request(request, registration_number)
-    if purpose not in PaymentPurpose.values:
-        raise Http404
-    try:
-        payment = services.start_payment(registration=registration, purpose=purpose)
-    except services.PaymentError as exc:
-        messages.error(request, str(exc))
-        return redirect(registration_page_url(registration_number) or "home")
-    return redirect("payments:checkout", payment.order_id)
-
-
 def checkout(request, order_id: str):
     """Send the browser to the gateway's page for this order."""
     payment = queries.payment_for_request(request, order_id)
@@ -83,7 +67,7 @@ def checkout(request, order_id: str):
                                   "charged; please try again in a few minutes."))
         number = payment.registration.registration_number
         return redirect(registration_page_url(number) or "home")
-    payment = services.mark_sent_to_gateway(payment=payment)
+    payment = services.payment_mark_sent(payment=payment)
     if form is None:
         return redirect(gateway.checkout_url(order_id=payment.order_id))
     # The form goes to the bank's own origin: let this one page post there.
@@ -121,7 +105,7 @@ def payment_return(request, order_id: str):
     if payment.status not in DECIDED:
         if _time_to_ask_bank(payment.order_id, first_visit=not request.htmx):
             try:
-                services.reconcile_payment(payment_id=payment.pk, source="return_query")
+                services.payment_reconcile(payment_id=payment.pk, source="return_query")
             except GatewayError:
                 pass  # Reconciliation tasks keep trying; the page keeps polling.
             payment.refresh_from_db()
@@ -154,7 +138,7 @@ def payment_return(request, order_id: str):
 @require_POST
 def callback(request):
     """Server-to-server notice from the gateway (HMAC-verified in the service)."""
-    result = services.receive_callback(body=request.body, headers=request.headers)
+    result = services.callback_receive(body=request.body, headers=request.headers)
     return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
 
 
@@ -193,12 +177,12 @@ def razorpay_callback(request, order_id: str):
         logger.warning("razorpay return for %s refused: %s", payment.order_id, exc)
         posted = {key[:60]: request.POST.get(key, "")[:300] for key in list(request.POST)[:20]
                   if key != "razorpay_signature"}
-        services.record_gateway_event(order_id=payment.order_id, kind="return_refused",
+        services.gateway_event_record(order_id=payment.order_id, kind="return_refused",
                                       payload={"reason": str(exc), "posted": posted})
     except GatewayError:
         logger.warning("razorpay unreachable on return of %s", payment.order_id)
     else:
-        services.apply_notice(notice=notice, source="return", gateway_name=gateway.name)
+        services.notice_apply(notice=notice, source="return", gateway_name=gateway.name)
     # 303: the browser fetches the return page with GET (and its own cookies).
     response = HttpResponseRedirect(reverse("payments:return", args=[payment.order_id]))
     response.status_code = 303
@@ -212,11 +196,11 @@ def razorpay_webhook(request):
     gateway = _razorpay()
     event = gateway.event_name(request.body)
     if event in REFUND_EVENTS:
-        result = services.receive_refund_callback(body=request.body, headers=request.headers,
+        result = services.refund_callback_receive(body=request.body, headers=request.headers,
                                                   gateway=gateway)
     elif event in PAYMENT_EVENTS or not event or not gateway.webhook_signature_ok(
             request.body, request.headers.get(gateway.signature_header)):
-        result = services.receive_callback(body=request.body, headers=request.headers,
+        result = services.callback_receive(body=request.body, headers=request.headers,
                                            gateway=gateway)
     else:
         # A genuine event of a kind this portal does not act on (a dispute…):
@@ -226,7 +210,7 @@ def razorpay_webhook(request):
         logger.warning("razorpay webhook %s not acted on (order %s)", event[:60],
                        order_id or "-")
         if order_id:
-            services.record_gateway_event(order_id=order_id, kind="webhook_not_acted_on",
+            services.gateway_event_record(order_id=order_id, kind="webhook_not_acted_on",
                                           payload=kept)
         return HttpResponse("ignored", content_type="text/plain")
     return HttpResponse(result.outcome, status=result.http_status, content_type="text/plain")
@@ -320,7 +304,7 @@ def report_missing(request):
             form.add_error("registration_number", _("No registration has this number."))
         else:
             try:
-                report = services.report_missing_payment(
+                report = services.missing_report_create(
                     registration=registration,
                     bank_reference=form.cleaned_data["bank_reference"],
                 )
@@ -328,33 +312,3 @@ def report_missing(request):
                 form.add_error("bank_reference", str(exc))
     template = "payments/_report_missing.html" if request.htmx else "payments/report_missing.html"
     return _no_store(render(request, template, {"form": form, "report": report}))
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def counter_payment(request, registration_number: str):
-    """Staff record a cash / cheque / DD receipt into the ledger."""
-    registration = queries.staff_registration(request.user, registration_number)
-    due = queries.amounts_due(registration)
-    initial = {"received_on": today_ist()}
-    if due:
-        purpose, amount = next(iter(due.items()))
-        initial.update(purpose=purpose, amount=f"{amount:.2f}")
-    form = CounterPaymentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            payment = services.record_counter_payment(
-                registration=registration, officer=request.user, **form.cleaned_data
-            )
-        except services.PaymentError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Receipt %(receipt)s recorded.") % {
-                "receipt": payment.receipt_number})
-            return redirect("payments:counter_payment", registration_number)
-    return _no_store(render(request, "payments/counter_payment.html", {
-        "registration": registration,
-        "form": form,
-        "due": {key: f"{value:.2f}" for key, value in due.items()},
-        "ledger": queries.payments_for_registration(registration),
-    }))

@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.dates import IST, today_ist
 from organization.models import OrgUnit, Role, UnitKind
-from organization.services import ensure_role_groups, ensure_staff_user
+from organization.services import role_groups_ensure, staff_user_ensure
 from ots_scheme import catalogue
 from ots_scheme.models import Phase, Scheme
 from theft_cases.compounding import suggest_compounding_fee
@@ -48,10 +48,10 @@ DEMO_CODE = "DEMO-OTS-THEFT"
 
 
 def ensure_users() -> int:
-    ensure_role_groups()
+    role_groups_ensure()
     created = 0
     for username, role, unit, first, last in DEMO_USERS:
-        created += ensure_staff_user(
+        created += staff_user_ensure(
             username=username, role=role, unit_code=unit,
             password=settings.DEMO_PASSWORD, first_name=first, last_name=last,
         )

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from redportal import views
+from redportal import staff_views, views
 from redportal.login import StaffAdminLoginForm, StaffLoginForm
 
 admin.site.login_form = StaffAdminLoginForm
@@ -13,7 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/", staff_views.staff_home, name="staff_home"),
     # Login and logout only: no e-mail is configured, so no password-reset
     # pages (IT support resets staff passwords in the admin).
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=StaffLoginForm),

@@ -1,4 +1,7 @@
-"""Pages that belong to no single app: home, health, staff landing page."""
+"""Pages that belong to no single app: home, health, the favicon, CSRF failure.
+
+The staff landing page is in ``redportal.staff_views``.
+"""
 
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, JsonResponse
@@ -7,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.dates import today_ist
-from organization.scoping import staff_required, user_unit
 from ots_scheme.queries import scheme_cards
 from redportal import health
 
@@ -32,24 +34,6 @@ def healthz(request):
     if problems:
         return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@staff_required
-def staff_home(request):
-    """Land an officer on their work: links into their jurisdiction."""
-    context = {"unit": user_unit(request.user)}
-    # Defaulters: escalated action items, for the Executive Engineer and above.
-    from defaulters.queries import escalated_count, is_senior
-
-    if is_senior(request.user):
-        context["escalated_actions"] = escalated_count(request.user)
-    from payments.queries import missing_reports
-
-    context["open_missing_reports"] = missing_reports(request.user).count()
-    from consumers.queries import pending_mobile_changes
-
-    context["pending_mobile_changes"] = pending_mobile_changes(request.user).count()
-    return render(request, "staff_home.html", context)
 
 
 @require_GET

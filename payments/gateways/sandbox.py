@@ -157,11 +157,11 @@ def deliver_callback(*, order_id: str, status: str | None = None) -> int:
     callback URL runs, so the signature is verified exactly as for a bank.
     """
     from payments.models import SandboxTransaction
-    from payments.services import receive_callback
+    from payments.services import callback_receive
 
     txn = SandboxTransaction.objects.get(order_id=order_id)
     body, headers = signed_callback(txn, status=status)
-    return receive_callback(body=body, headers=headers).http_status
+    return callback_receive(body=body, headers=headers).http_status
 
 
 def send_callbacks(*, order_id: str) -> None:

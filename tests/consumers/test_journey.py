@@ -265,7 +265,7 @@ def test_later_sms_go_in_the_language_the_person_registered_in(client, org_tree,
     registration = Registration.objects.get(case=case)
     assert registration.language == lang
     # The fee is paid later, by the bank's callback: no page, no language of its own.
-    payment = payments.start_payment(registration=registration,
+    payment = payments.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
     with translation.override("hi" if lang == "en" else "en"):  # whatever is active then

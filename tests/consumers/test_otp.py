@@ -14,7 +14,7 @@ MOBILE = "9123456789"
 
 
 def send(mobile=MOBILE):
-    return otp.send_otp(mobile=mobile, purpose="register", subject="CASE-1")
+    return otp.otp_send(mobile=mobile, purpose="register", subject="CASE-1")
 
 
 def test_code_is_six_digits_stored_hashed_and_sent_by_sms(django_capture_on_commit_callbacks):
@@ -34,10 +34,10 @@ def test_code_is_six_digits_stored_hashed_and_sent_by_sms(django_capture_on_comm
 def test_right_code_verifies_once():
     sent = send()
     code = otp_from_outbox(MOBILE)
-    otp.verify_otp(challenge_id=sent.challenge_id, code=code, purpose="register",
+    otp.otp_verify(challenge_id=sent.challenge_id, code=code, purpose="register",
                    subject="CASE-1")
     with pytest.raises(otp.OtpError) as err:
-        otp.verify_otp(challenge_id=sent.challenge_id, code=code, purpose="register")
+        otp.otp_verify(challenge_id=sent.challenge_id, code=code, purpose="register")
     assert err.value.code == "used"
 
 
@@ -45,10 +45,10 @@ def test_code_for_another_case_or_purpose_refused():
     sent = send()
     code = otp_from_outbox(MOBILE)
     with pytest.raises(otp.OtpError):
-        otp.verify_otp(challenge_id=sent.challenge_id, code=code, purpose="register",
+        otp.otp_verify(challenge_id=sent.challenge_id, code=code, purpose="register",
                        subject="CASE-2")
     with pytest.raises(otp.OtpError):
-        otp.verify_otp(challenge_id=sent.challenge_id, code=code, purpose="status")
+        otp.otp_verify(challenge_id=sent.challenge_id, code=code, purpose="status")
 
 
 def test_expired_after_ten_minutes():
@@ -57,7 +57,7 @@ def test_expired_after_ten_minutes():
     OtpChallenge.objects.filter(pk=sent.challenge_id).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(otp.OtpError) as err:
-        otp.verify_otp(challenge_id=sent.challenge_id, code=code, purpose="register")
+        otp.otp_verify(challenge_id=sent.challenge_id, code=code, purpose="register")
     assert err.value.code == "expired"
 
 
@@ -68,12 +68,12 @@ def test_five_wrong_tries_lock_the_challenge_even_for_the_right_code():
     codes = []
     for _ in range(5):
         with pytest.raises(otp.OtpError) as err:
-            otp.verify_otp(challenge_id=sent.challenge_id, code=wrong, purpose="register")
+            otp.otp_verify(challenge_id=sent.challenge_id, code=wrong, purpose="register")
         codes.append(err.value.code)
     assert codes == ["wrong"] * 4 + ["too_many_tries"]
     assert OtpChallenge.objects.get(pk=sent.challenge_id).attempts == 5
     with pytest.raises(otp.OtpError) as err:
-        otp.verify_otp(challenge_id=sent.challenge_id, code=code, purpose="register")
+        otp.otp_verify(challenge_id=sent.challenge_id, code=code, purpose="register")
     assert err.value.code == "too_many_tries"
 
 

@@ -45,7 +45,7 @@ def test_lookup_serves_when_the_rate_limit_cache_is_down(client, settings, schem
 @pytest.mark.django_db
 def test_otp_refused_clearly_when_sms_cannot_leave(broker_down):
     with pytest.raises(otp.OtpError) as err:
-        otp.send_otp(mobile="9876543210", purpose=OtpPurpose.REGISTER, subject="X")
+        otp.otp_send(mobile="9876543210", purpose=OtpPurpose.REGISTER, subject="X")
     assert err.value.code == "sms_unavailable"
     assert "अस्थायी रूप से उपलब्ध नहीं" in err.value.message  # Hindi first
     assert OtpChallenge.objects.count() == 0  # no send was counted
@@ -66,7 +66,7 @@ def test_otp_never_logged_and_removed_after_real_delivery(
         settings, caplog, django_capture_on_commit_callbacks):
     settings.SMS_BACKEND = "messaging.backends.ConsoleBackend"
     with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True):
-        sent = otp.send_otp(mobile="9876543210", purpose=OtpPurpose.REGISTER, subject="X")
+        sent = otp.otp_send(mobile="9876543210", purpose=OtpPurpose.REGISTER, subject="X")
     message = SmsMessage.objects.get()
     assert message.status == SmsStatus.SENT
     assert "******" in message.text and message.variables["code"] == "******"
@@ -89,7 +89,7 @@ def test_queued_sms_delivered_by_the_sweep(settings):
                                         text=sms.render("ots_otp", {"code": "123456"}, "hi"))
     SmsMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=5))
-    assert sms.deliver_queued() == 1
+    assert sms.queued_sms_deliver() == 1
     message.refresh_from_db()
     assert message.status == SmsStatus.SENT
 

@@ -35,7 +35,7 @@ def counted(known, users):
     enter(scheme, "aminabad", 12, days_ago=10, user=users["xen_aminabad"])
     enter(scheme, "chowk", 2, days_ago=1, user=users["director"])
     enter(scheme, "thakurganj", 4, days_ago=3, user=users["director"])
-    services.refresh_feeding(scheme=scheme, full=True)
+    services.feeding_refresh(scheme=scheme, full=True)
     return scheme
 
 
@@ -101,12 +101,12 @@ def test_only_the_xen_of_the_division_or_the_director_enters_it_with_history(
 def test_a_refresh_recounts_only_the_sub_divisions_whose_cases_changed(counted, org_tree):
     scheme = counted
     TheftCase.objects.update(updated_at=timezone.now() - dt.timedelta(days=1))
-    services.refresh_feeding(scheme=scheme)                   # catches up, nothing changed
+    services.feeding_refresh(scheme=scheme)                   # catches up, nothing changed
     before = {s.sub_division.code: s.counted_at
               for s in FeedingSummary.objects.select_related("sub_division")}
 
     TheftCaseFactory(sub_division=org_tree["aminabad-2"], detection_date=dt.date(2023, 4, 1))
-    result = services.refresh_feeding(scheme=scheme)
+    result = services.feeding_refresh(scheme=scheme)
 
     assert result["changed"] == 1
     after = {s.sub_division.code: s for s in FeedingSummary.objects.select_related(

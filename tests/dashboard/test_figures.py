@@ -54,8 +54,8 @@ def test_live_figures_per_sub_division_match_hand_counts(known):
 
 @pytest.mark.django_db
 def test_refresh_writes_exactly_the_live_figures(known):
-    services.refresh_scheme_summary(scheme=known)
-    services.refresh_scheme_summary(scheme=known)  # idempotent: replaced, not added
+    services.scheme_summary_refresh(scheme=known)
+    services.scheme_summary_refresh(scheme=known)  # idempotent: replaced, not added
     live = queries.live_figures_by_sub_division(known)
     rows = UnitSummary.objects.filter(scheme=known)
     assert rows.count() == 3
@@ -80,7 +80,7 @@ def test_refresh_writes_exactly_the_live_figures(known):
     ("aminabad-1", {"aminabad-1": ("aminabad-1",)}),
 ])
 def test_every_level_adds_up(known, users, unit_code, children):
-    services.refresh_scheme_summary(scheme=known)
+    services.scheme_summary_refresh(scheme=known)
     unit = OrgUnit.objects.get(code=unit_code)
     headline, rows = queries.unit_figures(user=users["director"], scheme=known, unit=unit)
     got = {row["unit"].code: row["figures"].as_dict() for row in rows}
@@ -96,7 +96,7 @@ def test_every_level_adds_up(known, users, unit_code, children):
 
 @pytest.mark.django_db
 def test_funnel_and_headline_at_discom_level(known, users):
-    services.refresh_scheme_summary(scheme=known)
+    services.scheme_summary_refresh(scheme=known)
     headline, _ = queries.unit_figures(user=users["director"], scheme=known,
                                        unit=OrgUnit.objects.get(code="mvvnl"))
     assert (headline.on_portal, headline.eligible, headline.registered) == (8, 6, 3)
@@ -111,7 +111,7 @@ def test_funnel_and_headline_at_discom_level(known, users):
 
 @pytest.mark.django_db
 def test_daily_series_sums_the_unit(known, users):
-    services.refresh_scheme_summary(scheme=known)
+    services.scheme_summary_refresh(scheme=known)
     series = queries.daily_series(user=users["director"], scheme=known,
                                   unit=OrgUnit.objects.get(code="mvvnl"))
     assert [(r["day"], r["registrations"], r["realised"]) for r in series] == [

@@ -53,38 +53,38 @@ def test_otp_reaches_the_provider_with_its_dlt_template(
 def test_english_otp_uses_the_english_template(msg91):
     from messaging import otp
 
-    otp_sent = otp.send_otp(mobile="9000000001", purpose="status", language="en")
-    sms.deliver(OtpChallenge.objects.get(pk=otp_sent.challenge_id).message_id)
+    otp_sent = otp.otp_send(mobile="9000000001", purpose="status", language="en")
+    sms.sms_deliver(OtpChallenge.objects.get(pk=otp_sent.challenge_id).message_id)
     body = msg91.requests[0]["json"]
     assert body["DLT_TE_ID"] == TEMPLATE_IDS["ots_otp.en"] and body["unicode"] == 0
     assert body["sms"][0]["message"].startswith("MVVNL RED portal: your OTP is ")
 
 
 def test_a_mistyped_variable_is_refused_before_sending_and_kept_for_staff(msg91):
-    message = sms.queue_sms(mobile="9000000002", template="ots_rejected", language="en",
+    message = sms.sms_queue(mobile="9000000002", template="ots_rejected", language="en",
                             variables={"registration": "OTS23-AMI1-000001",
                                        "reason": "The identity papers did not match at all"})
     assert message.status == SmsStatus.FAILED
     assert "more than 30" in message.error
-    assert sms.deliver(message.pk) == (sms.Outcome.SKIPPED, 0)
+    assert sms.sms_deliver(message.pk) == (sms.Outcome.SKIPPED, 0)
     assert msg91.requests == []
 
 
 def test_a_text_changed_after_queueing_is_refused_not_sent(msg91):
-    message = sms.queue_sms(mobile="9000000003", template="ots_otp", language="en",
+    message = sms.sms_queue(mobile="9000000003", template="ots_otp", language="en",
                             variables={"code": "123456"})
     # Someone edits the outbox row (or the template changed since): no match.
     SmsMessage.objects.filter(pk=message.pk).update(text=message.text.replace("10", "30"))
-    assert sms.deliver(message.pk)[0] == sms.Outcome.FAILED
+    assert sms.sms_deliver(message.pk)[0] == sms.Outcome.FAILED
     message.refresh_from_db()
     assert message.status == SmsStatus.FAILED and "registered template" in message.error
     assert msg91.requests == []
 
 
 def test_a_template_without_a_dlt_id_is_refused(msg91):
-    message = sms.queue_sms(mobile="9000000004", template="ots_verified", language="en",
+    message = sms.sms_queue(mobile="9000000004", template="ots_verified", language="en",
                             variables={"registration": "OTS23-AMI1-000001"})
-    assert sms.deliver(message.pk)[0] == sms.Outcome.FAILED
+    assert sms.sms_deliver(message.pk)[0] == sms.Outcome.FAILED
     message.refresh_from_db()
     assert "no DLT template id for ots_verified.en" in message.error
     assert msg91.requests == []
@@ -92,9 +92,9 @@ def test_a_template_without_a_dlt_id_is_refused(msg91):
 
 def test_the_provider_refusing_fails_the_message(msg91, settings):
     settings.SMS_PROVIDER_AUTH_KEY = "wrong"
-    message = sms.queue_sms(mobile="9000000005", template="ots_otp", language="en",
+    message = sms.sms_queue(mobile="9000000005", template="ots_otp", language="en",
                             variables={"code": "123456"})
-    assert sms.deliver(message.pk)[0] == sms.Outcome.FAILED
+    assert sms.sms_deliver(message.pk)[0] == sms.Outcome.FAILED
     message.refresh_from_db()
     assert "Authentication failure" in message.error
 
@@ -102,9 +102,9 @@ def test_the_provider_refusing_fails_the_message(msg91, settings):
 # --- Delivery reports ---------------------------------------------------------
 
 def _sent(msg91, mobile="9000000006"):
-    message = sms.queue_sms(mobile=mobile, template="ots_otp", language="en",
+    message = sms.sms_queue(mobile=mobile, template="ots_otp", language="en",
                             variables={"code": "123456"})
-    sms.deliver(message.pk)
+    sms.sms_deliver(message.pk)
     message.refresh_from_db()
     assert message.status == SmsStatus.SENT
     return message
@@ -189,11 +189,11 @@ def test_provider_down_the_otp_page_says_delayed_and_it_is_sent_when_back(
     # The sweep leaves it until its back-off has passed …
     SmsMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=3))
-    assert sms.deliver_queued() == 0
+    assert sms.queued_sms_deliver() == 0
     # … and sends it once the provider is back.
     msg91.mode = "up"
     SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
-    assert sms.deliver_queued() == 1
+    assert sms.queued_sms_deliver() == 1
     message.refresh_from_db()
     assert message.status == SmsStatus.SENT and message.attempts == 2
     assert msg91.requests[0]["json"]["sms"][0]["to"] == ["919876500001"]
@@ -202,9 +202,9 @@ def test_provider_down_the_otp_page_says_delayed_and_it_is_sent_when_back(
 
 def test_nothing_listening_is_transient_too(settings, msg91):
     settings.SMS_PROVIDER_API_BASE = "http://127.0.0.1:9"  # discard port: refused
-    message = sms.queue_sms(mobile="9000000009", template="ots_otp", language="en",
+    message = sms.sms_queue(mobile="9000000009", template="ots_otp", language="en",
                             variables={"code": "123456"})
-    outcome, delay = sms.deliver(message.pk)
+    outcome, delay = sms.sms_deliver(message.pk)
     assert (outcome, delay) == (sms.Outcome.RETRY, 15)
     message.refresh_from_db()
     assert message.status == SmsStatus.QUEUED and "unreachable" in message.error
@@ -212,12 +212,12 @@ def test_nothing_listening_is_transient_too(settings, msg91):
 
 def test_back_off_doubles_then_gives_up_and_it_staff_resend(msg91, as_user):
     msg91.mode = "down"
-    message = sms.queue_sms(mobile="9000000010", template="ots_otp", language="en",
+    message = sms.sms_queue(mobile="9000000010", template="ots_otp", language="en",
                             variables={"code": "123456"})
     delays = []
     for _ in range(sms.MAX_ATTEMPTS):
         SmsMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
-        delays.append(sms.deliver(message.pk))
+        delays.append(sms.sms_deliver(message.pk))
     assert [d for _, d in delays[:-1]] == [15, 30, 60, 120, 240, 480, 600]
     assert delays[-1] == (sms.Outcome.FAILED, 0)
     message.refresh_from_db()
@@ -231,7 +231,7 @@ def test_back_off_doubles_then_gives_up_and_it_staff_resend(msg91, as_user):
     assert response.status_code == 302
     message.refresh_from_db()
     assert message.status == SmsStatus.QUEUED and message.resent_by.username == "itsupport"
-    sms.deliver(message.pk)
+    sms.sms_deliver(message.pk)
     message.refresh_from_db()
     assert message.status == SmsStatus.SENT and len(msg91.requests) == 1
 
@@ -239,14 +239,14 @@ def test_back_off_doubles_then_gives_up_and_it_staff_resend(msg91, as_user):
 @pytest.mark.django_db(transaction=True)
 def test_the_provider_is_called_outside_any_transaction(msg91):
     """While the provider handles the request, the claim is committed: no lock is held."""
-    # Stored directly: queue_sms would deliver it at once (autocommit, eager).
+    # Stored directly: sms_queue would deliver it at once (autocommit, eager).
     message = SmsMessage.objects.create(
         mobile="9000000011", template="ots_otp", language="en", variables={"code": "123456"},
         text=sms.render("ots_otp", {"code": "123456"}, "en"))
     msg91.on_request = lambda: msg91.seen_status.append(
         SmsMessage.objects.get(pk=message.pk).status)
     try:
-        assert sms.deliver(message.pk)[0] == sms.Outcome.SENT
+        assert sms.sms_deliver(message.pk)[0] == sms.Outcome.SENT
     finally:
         msg91.on_request = None
     # Another connection (the server's thread) read the committed "sending".
@@ -261,9 +261,9 @@ def test_staff_desk_links_the_undelivered_sms_page_for_it_support(as_user):
 
 def test_the_staff_page_never_shows_an_otp_in_clear(msg91, as_user):
     msg91.mode = "down"
-    message = sms.queue_sms(mobile="9000000012", template="ots_otp", language="en",
+    message = sms.sms_queue(mobile="9000000012", template="ots_otp", language="en",
                             variables={"code": "654321"})
-    sms.deliver(message.pk)
+    sms.sms_deliver(message.pk)
     page = as_user("itsupport").get(reverse("messaging:staff_messages"),
                                     {"status": "queued"}).content.decode()
     assert "9000000012" in page and "654321" not in page and "******" in page

@@ -51,7 +51,7 @@ def test_the_test_worker_consumes_both_queues(celery_worker, org_tree):
     from tests.helpers import wait_for
 
     assert flag_defaulters.delay("2026-01-20").get(timeout=60) is not None  # bulk
-    message = sms.queue_sms(mobile="9876543210", template="ots_otp",
+    message = sms.sms_queue(mobile="9876543210", template="ots_otp",
                             variables={"code": "123456"})  # fast, after commit
     wait_for(lambda: SmsMessage.objects.get(pk=message.pk).status == SmsStatus.SENT,
              timeout=30)

@@ -42,12 +42,12 @@ def test_phase_change_in_admin_then_confirm_recomputes_unfrozen_only(
     waiting = RegistrationFactory(quoted_on=dt.date(2026, 1, 10))
     paid = RegistrationFactory(quoted_on=dt.date(2026, 1, 10), status=RegistrationStatus.FEE_PAID)
     for registration in (waiting, paid):
-        services.apply_quote(
+        services.quote_apply(
             registration=registration,
             quote=services.quote_for_case(case=registration.case, scheme=scheme,
                                           on=dt.date(2026, 1, 10)),
         )
-    services.freeze_settlement(registration=paid,
+    services.settlement_freeze(registration=paid,
                                paid_at=dt.datetime(2026, 1, 10, 12, tzinfo=IST))
 
     data = change_form_data(client, scheme)

@@ -35,7 +35,7 @@ def details(**overrides):
 
 
 def register(case, scheme, **overrides):
-    return registrations.create_registration(case=case, scheme=scheme, **details(**overrides))
+    return registrations.registration_create(case=case, scheme=scheme, **details(**overrides))
 
 
 def pay(registration, purpose, *, amount=None, paid_at=None):
@@ -172,7 +172,7 @@ def test_tiny_assessment_settled_by_the_fee_alone(org_tree, demo):
 
 def test_fee_for_expired_registration_revives_it(org_tree, demo):
     reg = register(TheftCaseFactory(), demo)
-    assert registrations.expire_unpaid_registrations(
+    assert registrations.unpaid_registrations_expire(
         now=timezone.now() + dt.timedelta(hours=49)) == 1
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.EXPIRED
@@ -183,7 +183,7 @@ def test_fee_for_expired_registration_revives_it(org_tree, demo):
 def test_fee_for_expired_registration_with_another_live_one_is_flagged(org_tree, demo):
     case = TheftCaseFactory()
     old = register(case, demo)
-    registrations.expire_unpaid_registrations(now=timezone.now() + dt.timedelta(hours=49))
+    registrations.unpaid_registrations_expire(now=timezone.now() + dt.timedelta(hours=49))
     new = register(case, demo)
     payment = pay(old, PaymentPurpose.REGISTRATION_FEE)
     assert old.status == RegistrationStatus.EXPIRED
@@ -211,8 +211,8 @@ def test_expiry_is_set_based_idempotent_and_spares_fresh_and_in_flight(org_tree,
                            amount=in_flight.registration_fee, status=PaymentStatus.PENDING)
     later = timezone.now() + dt.timedelta(hours=49)
     fresh = RegistrationFactory(scheme=demo, expires_at=later + dt.timedelta(hours=1))
-    assert registrations.expire_unpaid_registrations(now=later) == 1
-    assert registrations.expire_unpaid_registrations(now=later) == 0
+    assert registrations.unpaid_registrations_expire(now=later) == 1
+    assert registrations.unpaid_registrations_expire(now=later) == 0
     stale.refresh_from_db(), in_flight.refresh_from_db(), fresh.refresh_from_db()
     assert stale.status == RegistrationStatus.EXPIRED
     assert in_flight.status == RegistrationStatus.SUBMITTED

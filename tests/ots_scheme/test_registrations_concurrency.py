@@ -24,7 +24,7 @@ def test_concurrent_registrations_for_one_case_end_with_exactly_one(org_tree, sc
     def attempt(n):
         try:
             barrier.wait()
-            registrations.create_registration(
+            registrations.registration_create(
                 case=case, scheme=scheme, applicant_name=f"Person {n}",
                 father_or_husband_name="", address="Aminabad", mobile="9876543210",
                 declaration_accepted=True,

@@ -161,11 +161,11 @@ def test_needs_attention_filter_lists_paid_rejected(as_user, reg, users):
 
 
 def test_documents_only_inside_jurisdiction(as_user, org_tree, demo):
-    from ots_scheme.registrations import create_registration
+    from ots_scheme.registrations import registration_create
 
     upload = SimpleUploadedFile("id.pdf", PDF)
     upload.checked_extension = "pdf"
-    created = create_registration(
+    created = registration_create(
         case=TheftCaseFactory(), scheme=demo, applicant_name="A", father_or_husband_name="B",
         address="C", mobile="9000022222", declaration_accepted=True, id_document=upload)
     url = reverse("registrations:document", args=[created.registration_number, "id"])

@@ -61,7 +61,7 @@ def test_apply_quote_stores_figures_and_phase(org_tree, schemes):
     registration = RegistrationFactory()
     result = services.quote_for_case(case=registration.case, scheme=registration.scheme,
                                      on=dt.date(2026, 1, 10))
-    services.apply_quote(registration=registration, quote=result, on=dt.date(2026, 1, 10))
+    services.quote_apply(registration=registration, quote=result, on=dt.date(2026, 1, 10))
     registration.refresh_from_db()
     assert registration.phase.number == 2
     assert registration.payable_percent == D("55")
@@ -73,7 +73,7 @@ def test_apply_quote_stores_figures_and_phase(org_tree, schemes):
 def test_freeze_at_ist_midnight_is_phase_two(org_tree, schemes):
     registration = RegistrationFactory(quoted_on=dt.date(2026, 1, 3))
     # 00:30 IST on 4 Jan is still 3 Jan in UTC.
-    services.freeze_settlement(registration=registration, paid_at=ist(2026, 1, 4, 0, 30))
+    services.settlement_freeze(registration=registration, paid_at=ist(2026, 1, 4, 0, 30))
     registration.refresh_from_db()
     assert registration.phase_number == 2
     assert registration.assessment_payable == D("67901.00")
@@ -83,14 +83,14 @@ def test_freeze_at_ist_midnight_is_phase_two(org_tree, schemes):
 
 def test_freeze_is_idempotent(org_tree, schemes):
     registration = RegistrationFactory(quoted_on=dt.date(2025, 12, 20))
-    services.freeze_settlement(registration=registration, paid_at=ist(2025, 12, 20, 11))
+    services.settlement_freeze(registration=registration, paid_at=ist(2025, 12, 20, 11))
     registration.refresh_from_db()
     first = (registration.frozen_at, registration.total_payable, registration.phase_number)
     history = registration.history.count()
     case = registration.case
     case.assessment_amount = D("1")
     case.save()
-    services.freeze_settlement(registration=registration, paid_at=ist(2026, 2, 10, 11))
+    services.settlement_freeze(registration=registration, paid_at=ist(2026, 2, 10, 11))
     registration.refresh_from_db()
     assert (registration.frozen_at, registration.total_payable,
             registration.phase_number) == first
@@ -102,7 +102,7 @@ def test_late_payment_after_scheme_closed_is_not_frozen_silently(org_tree, schem
     # the freeze refuses and changes nothing (the lifecycle holds the money).
     registration = RegistrationFactory(quoted_on=dt.date(2026, 2, 28))
     with pytest.raises(NotOpen):
-        services.freeze_settlement(registration=registration, paid_at=ist(2026, 3, 1, 0, 5))
+        services.settlement_freeze(registration=registration, paid_at=ist(2026, 3, 1, 0, 5))
     registration.refresh_from_db()
     assert registration.frozen_at is None
 
@@ -114,13 +114,13 @@ def test_recompute_case_touches_only_unfrozen(org_tree, schemes):
         case=case, scheme=schemes["DEMO-OTS-THEFT"], status=RegistrationStatus.FEE_PAID,
         quoted_on=schemes["DEMO-OTS-THEFT"].phases.get(number=1).starts_on,
     )
-    services.freeze_settlement(registration=other_scheme,
+    services.settlement_freeze(registration=other_scheme,
                                paid_at=ist(*other_scheme.quoted_on.timetuple()[:3], 12))
     other_scheme.refresh_from_db()
     frozen_total = other_scheme.total_payable
     case.assessment_amount = D("200000")
     case.save()
-    result = services.recompute_case_registrations(case_id=case.pk)
+    result = services.case_registrations_recompute(case_id=case.pk)
     assert result.recomputed == 1
     open_one.refresh_from_db()
     other_scheme.refresh_from_db()
@@ -129,7 +129,7 @@ def test_recompute_case_touches_only_unfrozen(org_tree, schemes):
     assert other_scheme.total_payable == frozen_total
     # Run again: nothing changes, no new history.
     history = open_one.history.count()
-    again = services.recompute_case_registrations(case_id=case.pk)
+    again = services.case_registrations_recompute(case_id=case.pk)
     assert (again.recomputed, again.unchanged) == (0, 1)
     assert open_one.history.count() == history
 
@@ -139,11 +139,11 @@ def test_recompute_scheme_after_phase_change(org_tree, schemes):
     waiting = RegistrationFactory(quoted_on=dt.date(2026, 1, 10))
     expired = RegistrationFactory(quoted_on=dt.date(2026, 1, 10),
                                   status=RegistrationStatus.EXPIRED)
-    services.recompute_scheme_registrations(scheme_id=scheme.pk)
+    services.scheme_registrations_recompute(scheme_id=scheme.pk)
     waiting.refresh_from_db()
     assert waiting.payable_percent == D("55")
     Phase.objects.filter(scheme=scheme, number=2).update(payable_percent=D("52.5"))
-    result = services.recompute_scheme_registrations(scheme_id=scheme.pk)
+    result = services.scheme_registrations_recompute(scheme_id=scheme.pk)
     assert result.recomputed == 1
     waiting.refresh_from_db()
     expired.refresh_from_db()
@@ -162,7 +162,7 @@ def test_explain_partial_shows_rule_and_lines(org_tree, schemes, language, words
     from django.template.loader import render_to_string
 
     registration = RegistrationFactory(quoted_on=dt.date(2026, 1, 10))
-    services.freeze_settlement(registration=registration, paid_at=ist(2026, 1, 10, 9))
+    services.settlement_freeze(registration=registration, paid_at=ist(2026, 1, 10, 9))
     registration.refresh_from_db()
     with translation.override(language):
         html = render_to_string("ots_scheme/_settlement_explain.html",

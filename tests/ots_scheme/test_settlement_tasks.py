@@ -88,10 +88,10 @@ def test_recompute_case_quotes_task(org_tree, schemes):
 @pytest.mark.django_db(transaction=True)
 def test_freeze_through_real_worker_matches_engine_and_is_idempotent(celery_worker):
     from conftest import ROOT
-    from organization.services import load_org_tree, read_tree_file
+    from organization.services import org_tree_load, read_tree_file
     from redportal import demo
 
-    load_org_tree(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
+    org_tree_load(rows=read_tree_file(ROOT / "organization/data/mvvnl_lesa.csv"))
     demo.ensure_schemes()
     paid_at = dt.datetime(2026, 1, 4, 0, 30, tzinfo=IST)
     registration = paid_registration(paid_at, quoted_on=dt.date(2026, 1, 3))

@@ -32,14 +32,14 @@ def ist(*args) -> dt.datetime:
 
 def _register(case, scheme, at):
     with time_machine.travel(at, tick=False):
-        return registrations.create_registration(
+        return registrations.registration_create(
             case=case, scheme=scheme, applicant_name="Sita Devi", father_or_husband_name="",
             address="Aminabad", mobile="9876543210", declaration_accepted=True)
 
 
 def _pay(registration, purpose, *, ordered, paid):
     with time_machine.travel(ordered, tick=False):
-        payment = services.start_payment(registration=registration, purpose=purpose)
+        payment = services.payment_start(registration=registration, purpose=purpose)
     bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount,
                 paid_at=paid)
     assert deliver_callback(order_id=payment.order_id) == 200
@@ -101,7 +101,7 @@ def test_fault_nothing_payable_is_a_dead_end(org_tree, schemes):
 def test_fault_backdated_counter_receipt(org_tree, schemes, users):
     reg = _register(TheftCaseFactory(), schemes["OTS-THEFT-23"], ist(2026, 1, 10, 10))
     with time_machine.travel(ist(2026, 1, 10, 12), tick=False):
-        payment = services.record_counter_payment(
+        payment = services.counter_payment_record(
             registration=reg, purpose=PaymentPurpose.REGISTRATION_FEE, amount=D("12346"),
             mode="cash", receipt_number="CR-1", received_on=dt.date(2026, 1, 10),
             officer=users["je_aminabad"])

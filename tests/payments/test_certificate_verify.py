@@ -40,13 +40,13 @@ def case(org_tree):
 
 def settle(registration, *, officer, fee_on: dt.date, balance_on: dt.date):
     """Take a registration to settled with two counter receipts."""
-    services.record_counter_payment(
+    services.counter_payment_record(
         registration=registration, purpose=PaymentPurpose.REGISTRATION_FEE,
         amount=registration.registration_fee, mode="cash", receipt_number="CR-1",
         received_on=fee_on, officer=officer)
     registration.refresh_from_db()
     balance = amounts_due(registration)[PaymentPurpose.BALANCE]
-    services.record_counter_payment(
+    services.counter_payment_record(
         registration=registration, purpose=PaymentPurpose.BALANCE, amount=balance,
         mode="cash", receipt_number="CR-2", received_on=balance_on, officer=officer)
     registration.refresh_from_db()
@@ -91,7 +91,7 @@ def test_certificate_has_full_details_and_a_qr_that_answers_genuine(
 def test_a_tampered_or_unissued_code_is_not_found_in_the_persons_language(
         client, consumer_client, pay_at_bank, registration):
     consumer_client(registration.registration_number)
-    fee = services.start_payment(registration=registration,
+    fee = services.payment_start(registration=registration,
                                  purpose=PaymentPurpose.REGISTRATION_FEE)
     pay_at_bank(client, fee)
     text, url = pdf_parts(client.get(
@@ -122,7 +122,7 @@ def test_demo_certificate_carries_the_demo_mark(client, consumer_client, pay_at_
                                                 registration):
     consumer_client(registration.registration_number)
     for purpose in (PaymentPurpose.REGISTRATION_FEE, PaymentPurpose.BALANCE):
-        pay_at_bank(client, services.start_payment(registration=registration,
+        pay_at_bank(client, services.payment_start(registration=registration,
                                                    purpose=purpose))
     text, url = pdf_parts(client.get(
         reverse("payments:certificate", args=[registration.registration_number])))

@@ -19,7 +19,7 @@ def test_simultaneous_duplicate_callbacks_credit_once(make_registration):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (runs in the PostgreSQL CI run)")
     registration = make_registration()
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     txn = bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
     body, headers = signed_callback(txn)
@@ -29,7 +29,7 @@ def test_simultaneous_duplicate_callbacks_credit_once(make_registration):
     def deliver():
         try:
             barrier.wait()
-            outcomes.append(services.receive_callback(body=body, headers=headers).outcome)
+            outcomes.append(services.callback_receive(body=body, headers=headers).outcome)
         finally:
             connections.close_all()
 

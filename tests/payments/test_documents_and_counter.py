@@ -26,7 +26,7 @@ def pdf_text(response) -> str:
 @pytest.fixture
 def paid_registration(client, consumer_client, pay_at_bank, registration):
     consumer_client(registration.registration_number)
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     pay_at_bank(client, payment)
     registration.refresh_from_db()
@@ -77,7 +77,7 @@ def test_pdfs_only_for_the_right_session_or_staff(client, as_user, paid_registra
 
 
 def test_checkout_of_someone_elses_order_is_404(client, consumer_client, registration):
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     consumer_client("OTHER-NUMBER")
     assert client.get(reverse("payments:checkout", args=[payment.order_id])).status_code == 404
@@ -87,7 +87,7 @@ def test_checkout_of_someone_elses_order_is_404(client, consumer_client, registr
 
 def test_settlement_certificate_after_balance(client, consumer_client, pay_at_bank,
                                               paid_registration):
-    balance = services.start_payment(registration=paid_registration,
+    balance = services.payment_start(registration=paid_registration,
                                      purpose=PaymentPurpose.BALANCE)
     pay_at_bank(client, balance)
     number = paid_registration.registration_number
@@ -178,7 +178,7 @@ def test_report_missing_payment_asks_the_bank_at_once(
 ):
     settings.SANDBOX_CALLBACK_MODE = "drop"
     consumer_client(registration.registration_number)
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     pay_at_bank(client, payment)
     reference = bank_decide(order_id=payment.order_id, outcome="success",
@@ -208,7 +208,7 @@ def test_payment_pages_in_both_languages(client, consumer_client, registration, 
                                          as_user):
     client.cookies["django_language"] = language
     consumer_client(registration.registration_number)  # the owner's session
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     page = client.get(reverse("payments:return", args=[payment.order_id]))
     text = page.content.decode()

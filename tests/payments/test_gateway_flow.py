@@ -28,7 +28,7 @@ def post_callback(client, body: bytes, headers: dict):
 
 
 def fee_payment(registration) -> Payment:
-    return services.start_payment(registration=registration,
+    return services.payment_start(registration=registration,
                                   purpose=PaymentPurpose.REGISTRATION_FEE)
 
 
@@ -48,7 +48,7 @@ def test_start_payment_reuses_open_order_and_refuses_balance_before_fee(registra
     assert first.sub_division == registration.sub_division
     assert first.status == PaymentStatus.INITIATED
     with pytest.raises(services.PaymentError):
-        services.start_payment(registration=registration, purpose=PaymentPurpose.BALANCE)
+        services.payment_start(registration=registration, purpose=PaymentPurpose.BALANCE)
 
 
 def test_callback_with_bad_signature_is_refused(client, registration):
@@ -229,7 +229,7 @@ def test_amount_mismatch_is_refused(registration):
     bank_decide(order_id=payment.order_id, outcome="success", amount=Decimal("12.00"))
 
     assert deliver_callback(order_id=payment.order_id) == 409
-    assert services.reconcile_payment(payment_id=payment.pk) == "amount_mismatch"
+    assert services.payment_reconcile(payment_id=payment.pk) == "amount_mismatch"
 
     payment.refresh_from_db()
     registration.refresh_from_db()
@@ -246,7 +246,7 @@ def test_late_failure_and_stale_pending_never_undo_a_success(registration, setti
 
     send_callbacks(order_id=payment.order_id)  # success, then a stale "pending"
     body, headers = signed_callback(txn, status="failed")
-    services.receive_callback(body=body, headers=headers)
+    services.callback_receive(body=body, headers=headers)
 
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCESS
@@ -330,7 +330,7 @@ def test_balance_paid_settles_registration_and_case(
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.FEE_PAID
 
-    start = client.post(reverse("payments:start", args=[
+    start = client.post(reverse("consumers:pay", args=[
         registration.registration_number, PaymentPurpose.BALANCE]))
     assert start.status_code == 302
     balance = Payment.objects.get(purpose=PaymentPurpose.BALANCE)

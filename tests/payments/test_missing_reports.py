@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 def unmatched_report(registration, settings):
     """A report whose reference the bank does not know yet (its callback was lost)."""
     settings.SANDBOX_CALLBACK_MODE = "drop"
-    services.start_payment(registration=registration, purpose=PaymentPurpose.REGISTRATION_FEE)
-    return services.report_missing_payment(registration=registration,
-                                           bank_reference="HDFC-NOT-YET-1")
+    services.payment_start(registration=registration, purpose=PaymentPurpose.REGISTRATION_FEE)
+    return services.missing_report_create(registration=registration,
+                                          bank_reference="HDFC-NOT-YET-1")
 
 
 def test_open_reports_show_to_the_sub_division_and_not_elsewhere(client, as_user,
@@ -73,10 +73,10 @@ def test_resolving_needs_a_note_and_is_recorded_with_the_officer(client, as_user
 def test_asking_the_bank_again_finds_and_credits_a_late_payment(as_user, registration,
                                                                 settings):
     settings.SANDBOX_CALLBACK_MODE = "drop"
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
-    report = services.report_missing_payment(registration=registration,
-                                             bank_reference="SBI-LATE-7")
+    report = services.missing_report_create(registration=registration,
+                                            bank_reference="SBI-LATE-7")
     assert not report.found
     # The bank completes the payment afterwards, under the reference the person gave.
     txn = bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)

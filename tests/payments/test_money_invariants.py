@@ -39,7 +39,7 @@ def ist(*args) -> dt.datetime:
 
 def register(case, scheme, *, at: dt.datetime) -> Registration:
     with time_machine.travel(at, tick=False):
-        return registrations.create_registration(
+        return registrations.registration_create(
             case=case, scheme=scheme, applicant_name="सीता देवी", father_or_husband_name="राम",
             address="अमीनाबाद, लखनऊ", mobile="9876543210", declaration_accepted=True,
         )
@@ -47,7 +47,7 @@ def register(case, scheme, *, at: dt.datetime) -> Registration:
 
 def order(registration, purpose, *, at: dt.datetime) -> Payment:
     with time_machine.travel(at, tick=False):
-        return services.start_payment(registration=registration, purpose=purpose)
+        return services.payment_start(registration=registration, purpose=purpose)
 
 
 def bank_pays(payment: Payment, *, at: dt.datetime) -> int:
@@ -137,7 +137,7 @@ def test_assessment_change_during_open_order_is_part_of_the_balance(org_tree, sc
     # Staff correct the assessment while the person is at the bank.
     case.assessment_amount = D("50000")
     case.save()
-    settlement.recompute_case_registrations(case_id=case.pk)
+    settlement.case_registrations_recompute(case_id=case.pk)
 
     bank_pays(fee_order, at=ist(opens.year, opens.month, opens.day, 10, 20))
 
@@ -223,7 +223,7 @@ def test_nothing_payable_settles_on_registration(client, org_tree, ots23):
     text = certificate_text(client, reg)
     assert reg.registration_number in text and "₹0.00" in text
     with pytest.raises(services.PaymentError):
-        services.start_payment(registration=reg, purpose=PaymentPurpose.REGISTRATION_FEE)
+        services.payment_start(registration=reg, purpose=PaymentPurpose.REGISTRATION_FEE)
     assert_audit_clean()
 
 
@@ -248,7 +248,7 @@ def test_counter_receipt_before_the_registration_is_refused(as_user, org_tree, o
 def test_counter_receipt_on_the_day_of_submission_is_accepted(users, org_tree, ots23):
     reg = register(TheftCaseFactory(), ots23, at=ist(2026, 1, 10, 10))
     with time_machine.travel(ist(2026, 1, 12, 11), tick=False):
-        services.record_counter_payment(
+        services.counter_payment_record(
             registration=reg, purpose=PaymentPurpose.REGISTRATION_FEE, amount=D("12346"),
             mode="cash", receipt_number="AMN/CR/10", received_on=dt.date(2026, 1, 10),
             officer=users["je_aminabad"])

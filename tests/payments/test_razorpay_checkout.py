@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fee_payment(registration) -> Payment:
-    return services.start_payment(registration=registration,
+    return services.payment_start(registration=registration,
                                   purpose=PaymentPurpose.REGISTRATION_FEE)
 
 
@@ -159,7 +159,7 @@ def test_return_with_bad_signature_changes_nothing_and_shows_confirming(
     assert "razorpay_signature" not in event.payload["posted"]
     assert status_marker(client.get(response["Location"])) == "confirming"
     # The status query still finds the captured payment: money is never lost.
-    assert services.reconcile_payment(payment_id=payment.pk) == "credited"
+    assert services.payment_reconcile(payment_id=payment.pk) == "credited"
 
 
 def test_return_for_an_unknown_order_is_404_and_garbage_is_never_500(client, fake_razorpay):
@@ -183,9 +183,9 @@ def test_return_while_razorpay_is_down_shows_confirming(
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     with pytest.raises(GatewayError):
-        services.reconcile_payment(payment_id=payment.pk)
+        services.payment_reconcile(payment_id=payment.pk)
     fake_razorpay.down = False
-    assert services.reconcile_payment(payment_id=payment.pk) == "credited"
+    assert services.payment_reconcile(payment_id=payment.pk) == "credited"
 
 
 def test_status_query_maps_order_payments(consumer_client, registration, fake_razorpay):
@@ -236,7 +236,7 @@ def test_abandoned_order_expires_by_status_query(consumer_client, registration, 
     checkout(browser, payment)
     Payment.objects.filter(pk=payment.pk).update(
         created_at=timezone.now() - dt.timedelta(hours=3))
-    assert services.reconcile_payment(payment_id=payment.pk) == "expired"
+    assert services.payment_reconcile(payment_id=payment.pk) == "expired"
 
 
 def test_refund_through_the_refunds_api(consumer_client, registration, fake_razorpay):
@@ -244,7 +244,7 @@ def test_refund_through_the_refunds_api(consumer_client, registration, fake_razo
     payment = fee_payment(registration)
     _, fields = checkout(browser, payment)
     paid = fake_razorpay.new_payment(fields["order_id"])
-    assert services.reconcile_payment(payment_id=payment.pk) == "credited"
+    assert services.payment_reconcile(payment_id=payment.pk) == "credited"
     payment.refresh_from_db()
     gateway = RazorpayGateway()
 
@@ -304,7 +304,7 @@ def test_staff_refund_of_held_money_goes_through_the_refunds_api(
                                   reason="Not the owner")
     # The person paid anyway: the money is credited and held for staff.
     fake_razorpay.new_payment(fields["order_id"])
-    assert services.reconcile_payment(payment_id=payment.pk) == "credited"
+    assert services.payment_reconcile(payment_id=payment.pk) == "credited"
     registration.refresh_from_db()
     assert registration.held_reason == "not_live" and registration.credited == payment.amount
 

@@ -29,7 +29,7 @@ def sent_to_razorpay(consumer_client, fake_razorpay):
 
     def send(registration):
         browser = consumer_client(registration.registration_number)
-        payment = services.start_payment(registration=registration,
+        payment = services.payment_start(registration=registration,
                                          purpose=PaymentPurpose.REGISTRATION_FEE)
         assert browser.get(reverse("payments:checkout", args=[payment.order_id])
                            ).status_code == 200

@@ -18,9 +18,9 @@ from payments.tasks import query_payment_status, reconcile_pending_payments
 @pytest.mark.django_db(transaction=True)
 def test_dropped_callback_is_reconciled_by_the_worker(celery_worker, make_registration):
     registration = make_registration()
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
-    services.mark_sent_to_gateway(payment=payment)
+    services.payment_mark_sent(payment=payment)
     # The bank took the money but its callback never came.
     bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
     Payment.objects.filter(pk=payment.pk).update(

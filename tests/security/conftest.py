@@ -29,8 +29,13 @@ def foreign_objects(users, schemes, org_tree):
 
     aminabad = org_tree["aminabad-1"]
     case = TheftCaseFactory(case_number=FOREIGN_CASE_NUMBER, sub_division=aminabad)
+    from django.core.files.base import ContentFile
+
+    # With its documents, so the staff document page has something to serve.
     registration = RegistrationFactory(
-        case=case, scheme=Scheme.objects.get(code="DEMO-OTS-THEFT")
+        case=case, scheme=Scheme.objects.get(code="DEMO-OTS-THEFT"),
+        id_document=ContentFile(b"%PDF-1.4\n", name="id.pdf"),
+        consent_document=ContentFile(b"%PDF-1.4\n", name="consent.pdf"),
     )
     other_case = TheftCaseFactory(sub_division=aminabad)
     item = ActionItem.objects.create(
@@ -41,8 +46,6 @@ def foreign_objects(users, schemes, org_tree):
         order_id="ORD-SEC-0001", registration=registration, sub_division=aminabad,
         purpose=PaymentPurpose.choices[0][0], amount=Decimal("12346.00"),
     )
-    from django.core.files.base import ContentFile
-
     case_import = CaseImport.objects.create(
         file=ContentFile(b"case_number\n", name="aminabad.csv"),
         original_name="aminabad.csv", uploaded_by=users["je_aminabad"],

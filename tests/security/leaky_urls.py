@@ -1,21 +1,21 @@
-"""A URLconf for the self-test of test_staff_urls: one right view, two wrong."""
+"""A URLconf for the self-tests of test_staff_urls and tests/core/test_architecture:
+one right view, two wrong."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 
-from organization.scoping import visible_to
+from organization.scoping import staff_required, visible_to
 from theft_cases.models import TheftCase
 
 
-@login_required
+@staff_required
 def scoped(request, case_number):
     get_object_or_404(visible_to(request.user, TheftCase.objects), case_number=case_number)
     return HttpResponse("ok")
 
 
-@login_required
+@staff_required
 def leaky(request, case_number):
     get_object_or_404(TheftCase.objects, case_number=case_number)
     return HttpResponse("ok")

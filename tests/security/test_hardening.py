@@ -89,7 +89,7 @@ def pay_fee(registration) -> None:
     from payments import services
     from payments.gateways.sandbox import bank_decide, deliver_callback
 
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
     assert deliver_callback(order_id=payment.order_id) == 200
@@ -137,7 +137,7 @@ def test_sandbox_bank_works_in_production__its_pages_are_404(client, settings,
     from payments import services
 
     registration = make_registration()
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     bank = reverse("payments:sandbox_bank", args=[payment.order_id])
     assert client.post(bank, {"outcome": "success"}).status_code == 404
@@ -324,9 +324,9 @@ def test_anyone_can_block_a_persons_otp_for_an_hour__per_mobile_cap_too(db):
     from messaging import otp
 
     for n in range(otp.MAX_SENDS_PER_MOBILE_PER_HOUR):
-        otp.send_otp(mobile="9415000002", purpose="register", client_ip=f"203.0.113.{n}")
+        otp.otp_send(mobile="9415000002", purpose="register", client_ip=f"203.0.113.{n}")
     with pytest.raises(otp.OtpError) as refused:
-        otp.send_otp(mobile="9415000002", purpose="register", client_ip="198.51.100.1")
+        otp.otp_send(mobile="9415000002", purpose="register", client_ip="198.51.100.1")
     assert refused.value.code == "too_many_sends"
 
 
@@ -600,7 +600,7 @@ def test_order_id_reveals_payment_details(client, consumer_client, make_registra
     from payments.gateways.sandbox import bank_decide, deliver_callback
 
     registration = make_registration()
-    payment = services.start_payment(registration=registration,
+    payment = services.payment_start(registration=registration,
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     bank_decide(order_id=payment.order_id, outcome="success", amount=payment.amount)
     deliver_callback(order_id=payment.order_id)
@@ -688,7 +688,7 @@ def test_ledger_spam(client, make_registration):
     from payments import services
     from payments.models import RefusedCallbackTally
 
-    payment = services.start_payment(registration=make_registration(),
+    payment = services.payment_start(registration=make_registration(),
                                      purpose=PaymentPurpose.REGISTRATION_FEE)
     events = PaymentEvent.objects.count()
     body = json.dumps({"order_id": payment.order_id, "status": "success",

@@ -83,9 +83,9 @@ def test_sms_console_backend_masks_the_mobile(settings, captured):
     REGISTRY.register("security-test", hi="परीक्षण {code}", en="Test {code}",
                       variables={"code": VarType.NUMERIC})
     try:
-        message = sms.queue_sms(mobile=MOBILE, template="security-test",
+        message = sms.sms_queue(mobile=MOBILE, template="security-test",
                                 variables={"code": "1"}, language="en")
-        sms.deliver(message.pk)
+        sms.sms_deliver(message.pk)
     finally:
         REGISTRY.unregister("security-test")
     assert any("SMS to" in line for line in captured)

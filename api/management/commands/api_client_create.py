@@ -1,7 +1,7 @@
 """``api_client_create NAME --unit CODE --scopes S[,S…]`` (DESIGN §3, §8)."""
 
-from api.services import ClientInputError, client_create, parse_scopes
-from common.commands import CommandInputError, JsonCommand
+from api.services import client_create, parse_scopes
+from common.commands import JsonCommand
 
 
 class Command(JsonCommand):
@@ -13,10 +13,8 @@ class Command(JsonCommand):
         parser.add_argument("--scopes", required=True)
 
     def handle(self, *args, **options):
-        try:
-            scopes = parse_scopes(options["scopes"])
-            client, token = client_create(name=options["name"], unit_code=options["unit"],
-                                          scopes=scopes)
-        except ClientInputError as exc:
-            raise CommandInputError(str(exc)) from exc
+        # A ClientInputError (a ServiceError) is printed as {"error"} by JsonCommand.
+        scopes = parse_scopes(options["scopes"])
+        client, token = client_create(name=options["name"], unit_code=options["unit"],
+                                      scopes=scopes)
         self.emit({"client": client.name, "token": token})

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from common.commands import CommandInputError, JsonCommand
-from organization.services import OrgTreeError, load_org_tree, read_tree_file
+from organization.services import org_tree_load, read_tree_file
 
 
 class Command(JsonCommand):
@@ -16,8 +16,6 @@ class Command(JsonCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandInputError(f"no such file: {path}")
-        try:
-            counts = load_org_tree(rows=read_tree_file(file))
-        except OrgTreeError as exc:
-            raise CommandInputError(str(exc)) from exc
+        # An OrgTreeError (a ServiceError) is printed as {"error"} by JsonCommand.
+        counts = org_tree_load(rows=read_tree_file(file))
         self.emit(counts)

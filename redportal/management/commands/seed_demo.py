@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 
 from common.commands import CommandInputError, JsonCommand
-from organization.services import load_org_tree, read_tree_file
+from organization.services import org_tree_load, read_tree_file
 from redportal import demo
 
 TREE_FILE = Path(settings.BASE_DIR) / "organization" / "data" / "mvvnl_lesa.csv"
@@ -23,7 +23,7 @@ class Command(JsonCommand):
     def handle(self, *args, cases, **options):
         if cases < 0:
             raise CommandInputError("--cases must be 0 or more")
-        tree = load_org_tree(rows=read_tree_file(TREE_FILE))
+        tree = org_tree_load(rows=read_tree_file(TREE_FILE))
         users = demo.ensure_users()
         schemes = demo.ensure_schemes()
         created = demo.ensure_cases(cases)

@@ -1,7 +1,6 @@
-"""The integration API's endpoints (DESIGN §8): thin views over the services.
-
-Every view reads through ``organization.scoping.visible_in`` with the
-client's unit, so another unit's case or entry is a 404 like a missing one.
+"""Cases: the changed-since feed, ingest in the bulk import's columns, one case
+(DESIGN §8). Reads through ``organization.scoping.visible_in`` with the
+client's unit, so another unit's case is a 404 like a missing one.
 """
 
 from __future__ import annotations
@@ -9,32 +8,25 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import time
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from api import queries, serializers
+from api import serializers
 from api.access import client_of
 from api.errors import ApiError
 from api.models import Scope
-from api.services import request_log_record
-from core.dates import IST
-from organization.scoping import unit_ids_within, visible_in
-from payments import ledger_feed
-from payments.models import LedgerEntry
+from api.views.base import ApiView, local_time, money_text
+from organization.scoping import visible_in
 from theft_cases import importing, services
 from theft_cases.models import TheftCase
 from theft_cases.rows import COLUMNS
 
-# Columns whose JSON value may be a number rather than text.
 NUMERIC_COLUMNS = frozenset({
     "account_number", "mobile", "load_kw", "assessment_amount", "compounding_fee",
     "deposited_amount",
@@ -45,57 +37,6 @@ API_REASONS = {
     "bad_text": translation.gettext_lazy("contains characters that cannot be stored"),
     "not_an_object": translation.gettext_lazy("each row must be an object of columns"),
 }
-
-
-def _local(value: dt.datetime | None) -> str | None:
-    return value.astimezone(IST).isoformat() if value is not None else None
-
-
-def _money(value) -> str:
-    return f"{value:.2f}"
-
-
-class ApiView(APIView):
-    """Base of every endpoint: logs the request, never lets a proxy keep the answer."""
-
-    required_scopes: dict[str, str] = {}
-
-    def dispatch(self, request, *args, **kwargs):
-        started = time.monotonic()
-        response = super().dispatch(request, *args, **kwargs)
-        try:
-            client = client_of(self.request)
-        except Exception:  # noqa: BLE001 - authentication already answered
-            client = None
-        match = getattr(request, "resolver_match", None)
-        request_log_record(
-            client=client, method=request.method, endpoint=match.route if match else "?",
-            status=response.status_code,
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # DRF reads a JSON body from the raw stream, past Django's own limit.
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            raise ApiError("too_large", status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-
-    def client_unit(self):
-        return client_of(self.request).unit
-
-    def query(self, serializer_class):
-        query = serializer_class(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return query.validated_data
-
-
-# --- Cases --------------------------------------------------------------------------
 
 
 def _cursor_encode(case: TheftCase) -> str:
@@ -131,15 +72,15 @@ def case_dict(case: TheftCase) -> dict:
         "sub_division_code": case.sub_division.code,
         "category": case.category,
         "theft_type": case.theft_type,
-        "load_kw": _money(case.load_kw) if case.load_kw is not None else None,
+        "load_kw": money_text(case.load_kw) if case.load_kw is not None else None,
         "fir_number": case.fir_number,
         "police_station": case.police_station,
-        "assessment_amount": _money(case.assessment_amount),
-        "compounding_fee": _money(case.compounding_fee),
-        "deposited_amount": _money(case.deposited_amount),
+        "assessment_amount": money_text(case.assessment_amount),
+        "compounding_fee": money_text(case.compounding_fee),
+        "deposited_amount": money_text(case.deposited_amount),
         "status": case.status,
-        "fed_at": _local(case.fed_at),
-        "updated_at": _local(case.updated_at),
+        "fed_at": local_time(case.fed_at),
+        "updated_at": local_time(case.updated_at),
     }
 
 
@@ -287,124 +228,3 @@ class CaseDetail(ApiView):
         if case is None:
             raise NotFound
         return Response(case_dict(case))
-
-
-# --- Ledger -------------------------------------------------------------------------
-
-
-def _entry_dict(row: dict) -> dict:
-    row["amount"] = _money(row["amount"])
-    row["recorded_at"] = _local(row["recorded_at"])
-    row["posted_at"] = _local(row["posted_at"])
-    return row
-
-
-class LedgerFeed(ApiView):
-    required_scopes = {"GET": Scope.LEDGER_READ}
-
-    @extend_schema(
-        operation_id="ledger_list", parameters=[serializers.AfterQuery],
-        responses={200: serializers.LedgerPageOut},
-        description="Every credit and refund in commit order, numbered without gaps "
-                    "(`seq`). Page with `after` = the last `seq` read (`next_after`).",
-    )
-    def get(self, request):
-        params = self.query(serializers.AfterQuery)
-        # Number what has committed since the last run, so a reader never
-        # waits for beat to see a payment (payments.ledger_feed).
-        ledger_feed.ledger_sequence_assign()
-        # The gate's unit list rather than its path join: the scan stays on
-        # the seq index (a keyset page), whatever the planner's estimates.
-        unit = self.client_unit()
-        entries = LedgerEntry.objects.filter(sub_division_id__in=unit_ids_within(unit))
-        rows = ledger_feed.feed_entries(entries, after=params["after"],
-                                        limit=params["limit"] + 1)
-        more = len(rows) > params["limit"]
-        rows = rows[:params["limit"]]
-        return Response({
-            "results": [_entry_dict(row) for row in rows],
-            "next_after": rows[-1]["seq"] if rows else params["after"],
-            "has_more": more,
-        })
-
-
-class LedgerPosting(ApiView):
-    required_scopes = {"POST": Scope.LEDGER_POST}
-
-    @extend_schema(
-        operation_id="ledger_posting", request=serializers.PostingIn,
-        responses={200: serializers.PostingOut, 201: serializers.PostingOut},
-        description="Billing confirms it posted entry `seq` under `reference`. The same "
-                    "reference again is harmless (200); another one is a 409.",
-    )
-    def post(self, request, seq: int):
-        if seq > serializers.MAX_SEQ:
-            raise NotFound
-        body = serializers.PostingIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        entries = visible_in(self.client_unit(), LedgerEntry.objects.all())
-        try:
-            posting, created = ledger_feed.ledger_posting_record(
-                entries=entries, seq=seq, reference=body.validated_data["reference"],
-                user=request.user,
-            )
-        except LedgerEntry.DoesNotExist as exc:
-            raise NotFound from exc
-        except ledger_feed.PostingConflict as exc:
-            raise ApiError("posting_conflict", status_code=status.HTTP_409_CONFLICT,
-                           fields={"reference": [exc.posting.reference]}) from exc
-        return Response(
-            {"seq": seq, "reference": posting.reference, "posted_at": _local(posting.posted_at),
-             "created": created},
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-# --- Dues ---------------------------------------------------------------------------
-
-
-class DuesFeed(ApiView):
-    required_scopes = {"GET": Scope.DUES_READ}
-
-    @extend_schema(
-        operation_id="dues_list", parameters=[serializers.AfterQuery],
-        responses={200: serializers.DuesPageOut},
-        description="Flagged or lapsed cases with an account number and what they still "
-                    "owe, assessment and compounding fee apart (docs/api.md says how). "
-                    "Paged by `after` = the previous page's `next_after`.",
-    )
-    def get(self, request):
-        params = self.query(serializers.AfterQuery)
-        cases = visible_in(self.client_unit(), TheftCase.objects.all())
-        page = queries.dues_page(cases, after=params["after"], limit=params["limit"] + 1)
-        more = len(page) > params["limit"]
-        page = page[:params["limit"]]
-        results = []
-        for case in page:
-            dues = queries.case_dues(case)
-            results.append({
-                "case_number": case.case_number,
-                "account_number": case.consumer.account_number,
-                "sub_division_code": case.sub_division.code,
-                "case_status": case.status,
-                "basis": dues["basis"],
-                "registration_number": dues["registration_number"],
-                **{name: _money(dues[name]) for name in
-                   ("credited", "assessment_due", "compounding_due", "total_due")},
-            })
-        return Response({"results": results,
-                         "next_after": page[-1].pk if page else params["after"],
-                         "has_more": more})
-
-
-class NotFoundView(ApiView):
-    """Any other path under /api/: the JSON 404 (never Django's HTML page)."""
-
-    permission_classes: list = []
-    throttle_classes: list = []
-    schema = None
-
-    def answer(self, request, *args, **kwargs):
-        raise NotFound
-
-    get = post = put = patch = delete = head = options = answer
