@@ -11,7 +11,7 @@ in five registered, some already flagged). Measured, inside one outer
 transaction that is rolled back at the end so every run starts from the
 same data:
 
-1. the sweep (``theft_cases.flagging.run_sweep``: lapse, clear, flag, with
+1. the sweep (``defaulters.flagging.run_sweep``: lapse, clear, flag, with
    its set-based history rows) — the first run flags most cases;
 2. the same sweep again — idempotent: nothing flagged, cleared or lapsed;
 3. baseline: one plain SQL statement selecting the same due cases into a
@@ -96,7 +96,7 @@ def baseline(today: dt.date) -> tuple[float, int]:
     """Select the due cases with one SQL statement into a temporary table."""
     from django.db import connection
 
-    from theft_cases.flagging import due_cases
+    from defaulters.flagging import due_cases
 
     sql, params = due_cases(today=today).values("pk", "sub_division_id").query.sql_with_params()
     started = time.monotonic()
@@ -109,7 +109,7 @@ def baseline(today: dt.date) -> tuple[float, int]:
 def measure(today: dt.date) -> dict:
     from django.db import transaction
 
-    from theft_cases.flagging import run_sweep
+    from defaulters.flagging import run_sweep
 
     figures: dict = {}
     try:

@@ -203,10 +203,10 @@ def _stop(workers: list[subprocess.Popen]) -> None:
 def run_layout(*, layout: str, csv_path: Path, rate: float, env: dict) -> None:
     from django.core.files import File
 
+    from defaulters.tasks import flag_defaulters
     from redportal.celery import app, ping
     from theft_cases import services
     from theft_cases.models import CaseImport, ImportStatus
-    from theft_cases.tasks import flag_defaulters
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeMsg91)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -214,8 +214,9 @@ def _case_fields(rng: random.Random, setup: Setup, serial: int) -> tuple[dict, d
 @transaction.atomic
 def _generate_python(setup: Setup, *, cases: int, registrations: int, seed: int) -> dict:
     """Write the synthetic rows with chunked bulk_create (any backend, small N)."""
+    from defaulters.models import ActionItem, ActionRecord, Reminder
     from payments.models import Payment
-    from theft_cases.models import ActionItem, ActionRecord, Consumer, Reminder, TheftCase
+    from theft_cases.models import Consumer, TheftCase
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     start, days = setup.registration_days

@@ -78,12 +78,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import IST, today_ist
 from dashboard.models import DailySummary, SummaryRefresh, UnitSummary
+from defaulters.models import ActionRecord, Reminder
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import visible_to
 from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.queries import open_scheme
 from payments.models import Payment, PaymentStatus
-from theft_cases.models import ActionRecord, CaseStatus, Reminder, TheftCase
+from theft_cases.models import CaseStatus, TheftCase
 
 REGISTERED = [RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED,
               RegistrationStatus.SETTLED]

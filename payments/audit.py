@@ -32,13 +32,14 @@ The checks, and the fault each was written against (issue 12):
                             for staff (never lost)
 ``paid_but_flagged``        no open action item for a case registered or
                             settled under any scheme, or settled (the paid
-                            person on the defaulters' list)
+                            person on the defaulters' list); registered by
+                            ``defaulters`` (``defaulters/audit.py``)
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -70,12 +71,10 @@ from payments.models import (
     PaymentPurpose,
     PaymentStatus,
 )
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 LISTED_AT_MOST = 1000
-CLEARING = (RegistrationStatus.FEE_PAID, RegistrationStatus.VERIFIED, RegistrationStatus.SETTLED)
 
 
 @dataclass
@@ -105,8 +104,9 @@ class AuditResult:
         }
 
 
-def _v(check: str, *, registration: str | None = None, payment: str | None = None,
-       detail: str = "") -> dict:
+def violation(check: str, *, registration: str | None = None, payment: str | None = None,
+              detail: str = "") -> dict:
+    """Return one violation as the audit lists it (also for registered checks)."""
     return {"check": check, "registration": registration, "payment": payment,
             "detail": detail}
 
@@ -133,7 +133,7 @@ def check_credited_sum() -> Iterator[dict]:
             .exclude(credited=F("ledger"))
             .values_list("registration_number", "credited", "ledger"))
     for number, credited, ledger in rows.iterator():
-        yield _v("credited_sum", registration=number,
+        yield violation("credited_sum", registration=number,
                  detail=f"credited {credited:.2f} != ledger {ledger:.2f}")
 
 
@@ -142,7 +142,7 @@ def check_payments_credited() -> Iterator[dict]:
     rows = (Payment.objects.filter(status=PaymentStatus.SUCCESS).exclude(Exists(credit))
             .values_list("order_id", "registration__registration_number", "amount"))
     for order_id, number, amount in rows.iterator():
-        yield _v("payment_not_credited", registration=number, payment=order_id,
+        yield violation("payment_not_credited", registration=number, payment=order_id,
                  detail=f"successful payment of {amount:.2f} has no credit entry")
 
 
@@ -154,7 +154,7 @@ def check_credit_entries() -> Iterator[dict]:
             .values_list("payment__order_id", "registration__registration_number", "amount",
                          "payment__amount", "payment__status"))
     for order_id, number, amount, paid, status in rows.iterator():
-        yield _v("credit_mismatch", registration=number, payment=order_id,
+        yield violation("credit_mismatch", registration=number, payment=order_id,
                  detail=f"credit {amount:.2f} for a {status} payment of {paid:.2f}")
 
 
@@ -163,7 +163,7 @@ def check_settled_short() -> Iterator[dict]:
             .filter(Q(total_payable__isnull=True) | Q(credited__lt=F("total_payable")))
             .values_list("registration_number", "credited", "total_payable"))
     for number, credited, total in rows.iterator():
-        yield _v("settled_short", registration=number,
+        yield violation("settled_short", registration=number,
                  detail=f"credited {credited:.2f} < total payable {total or ZERO:.2f}")
 
 
@@ -173,7 +173,7 @@ def check_balance() -> Iterator[dict]:
                     | ~Q(balance=F("total_payable") - F("credited")))
             .values_list("registration_number", "credited", "total_payable", "balance"))
     for number, credited, total, balance in rows.iterator():
-        yield _v("balance_mismatch", registration=number,
+        yield violation("balance_mismatch", registration=number,
                  detail=f"balance {balance} but total {total} − credited {credited:.2f}")
 
 
@@ -184,13 +184,13 @@ def check_fee_paid_has_fee() -> Iterator[dict]:
             .exclude(total_payable=0).exclude(Exists(fee))
             .values_list("registration_number", "status"))
     for number, status in rows.iterator():
-        yield _v("fee_paid_without_fee", registration=number,
+        yield violation("fee_paid_without_fee", registration=number,
                  detail=f"{status} with no successful registration-fee payment")
     unfrozen = (Registration.objects.filter(status__in=Registration.FEE_PAID_STATUSES,
                                             frozen_at__isnull=True)
                 .values_list("registration_number", flat=True))
     for number in unfrozen.iterator():
-        yield _v("fee_paid_without_fee", registration=number,
+        yield violation("fee_paid_without_fee", registration=number,
                  detail="fee paid but the settlement is not frozen")
 
 
@@ -198,7 +198,7 @@ def check_nothing_due() -> Iterator[dict]:
     rows = (Registration.objects.filter(status=RegistrationStatus.SUBMITTED, total_payable=0)
             .values_list("registration_number", flat=True))
     for number in rows.iterator():
-        yield _v("nothing_due_unsettled", registration=number,
+        yield violation("nothing_due_unsettled", registration=number,
                  detail="total payable is ₹0 but the registration is not settled")
 
 
@@ -209,18 +209,8 @@ def check_held() -> Iterator[dict]:
     rows = (Registration.objects.filter(unusable, held_reason="")
             .values_list("registration_number", "status", "credited"))
     for number, status, credited in rows.iterator():
-        yield _v("held_unseen", registration=number,
+        yield violation("held_unseen", registration=number,
                  detail=f"{status} holds {credited:.2f} that no one is asked to act on")
-
-
-def check_paid_but_flagged() -> Iterator[dict]:
-    registered = Registration.objects.filter(case=OuterRef("case"), status__in=CLEARING)
-    rows = (ActionItem.objects.exclude(status=ActionStatus.CLOSED)
-            .filter(Exists(registered) | Q(case__status=CaseStatus.SETTLED))
-            .values_list("case__case_number", "reason"))
-    for case_number, reason in rows.iterator():
-        yield _v("paid_but_flagged", detail=f"case {case_number} has an open '{reason}' item "
-                                              "although it registered or settled")
 
 
 # --- Streamed checks (dates in IST, the engine) -----------------------------------
@@ -238,7 +228,7 @@ def check_settled_in_time() -> Iterator[dict]:
             .values_list("registration_number", "balance_due_date", "last"))
     for number, due, last in rows.iterator(chunk_size=5000):
         if last is not None and ist_date(last) > due:
-            yield _v("late_balance_settled", registration=number,
+            yield violation("late_balance_settled", registration=number,
                      detail=f"settled by money of {ist_date(last)} after the deadline {due}")
 
 
@@ -260,7 +250,7 @@ def check_fee_day_phase() -> Iterator[dict]:
         rules = schemes.get(scheme_id) or schemes.setdefault(scheme_id, _rules(scheme_id))
         phase = rules.phase_on(ist_date(first))
         if phase is not None and phase.number != phase_number:
-            yield _v("phase_not_fee_day", registration=number,
+            yield violation("phase_not_fee_day", registration=number,
                      detail=f"frozen in phase {phase_number}, fee arrived in phase "
                             f"{phase.number} ({ist_date(first)})")
 
@@ -275,7 +265,7 @@ def check_receipt_dates() -> Iterator[dict]:
             continue
         day = ist_date(paid_at)
         if day < ist_date(submitted) or day > ist_date(entered):
-            yield _v("receipt_out_of_range", registration=number, payment=order_id,
+            yield violation("receipt_out_of_range", registration=number, payment=order_id,
                      detail=f"receipt dated {day}, registration made {ist_date(submitted)}, "
                             f"entered {ist_date(entered)}")
 
@@ -295,18 +285,18 @@ def check_frozen_figures() -> Iterator[dict]:
                                        None))
         rules, phase = phases[key]
         if phase is None:
-            yield _v("frozen_figures", registration=number,
+            yield violation("frozen_figures", registration=number,
                      detail=f"frozen in phase {phase_number}, which the scheme does not have")
             continue
         try:
             expected = quote_in_phase(rules, phase, assessment=assessment,
                                       compounding_fee=compounding, deposited=deposited)
         except QuoteError as err:
-            yield _v("frozen_figures", registration=number, detail=f"unquotable: {err}")
+            yield violation("frozen_figures", registration=number, detail=f"unquotable: {err}")
             continue
         if (expected.assessment_payable, expected.total_payable,
                 expected.registration_fee) != (payable, total, fee):
-            yield _v("frozen_figures", registration=number,
+            yield violation("frozen_figures", registration=number,
                      detail=f"stored {payable}/{total}/{fee}, engine "
                             f"{expected.assessment_payable}/{expected.total_payable}/"
                             f"{expected.registration_fee}")
@@ -321,9 +311,16 @@ def _rules(scheme_id: int):
 CHECKS = (
     check_credited_sum, check_payments_credited, check_credit_entries, check_settled_short,
     check_balance, check_fee_paid_has_fee, check_nothing_due, check_held,
-    check_paid_but_flagged, check_settled_in_time, check_fee_day_phase, check_receipt_dates,
-    check_frozen_figures,
+    check_settled_in_time, check_fee_day_phase, check_receipt_dates, check_frozen_figures,
 )
+# Checks of apps above payments (DESIGN §2), registered at start-up: the
+# defaulters' ``paid_but_flagged`` (``DefaultersConfig.ready``).
+_REGISTERED_CHECKS: dict[str, Callable[[], Iterator[dict]]] = {}
+
+
+def register_check(name: str, check: Callable[[], Iterator[dict]]) -> None:
+    """Add ``check()``, yielding :func:`violation` dicts, to every audit run."""
+    _REGISTERED_CHECKS[name] = check
 
 
 def audit_ledger(*, listed_at_most: int = LISTED_AT_MOST) -> AuditResult:
@@ -331,7 +328,7 @@ def audit_ledger(*, listed_at_most: int = LISTED_AT_MOST) -> AuditResult:
     started = time.monotonic()
     result = AuditResult(checked_registrations=Registration.objects.count(),
                          checked_payments=Payment.objects.count())
-    for check in CHECKS:
+    for check in (*CHECKS, *_REGISTERED_CHECKS.values()):
         for violation in check():
             result.counts[violation["check"]] = result.counts.get(violation["check"], 0) + 1
             if len(result.violations) < listed_at_most:

@@ -8,6 +8,9 @@ the times in the admin. Times are Asia/Kolkata (CELERY_TIMEZONE).
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # The next four are defaulters/tasks.py; their registered names kept the
+    # ``theft_cases.tasks.`` prefix when the app moved (issue 13), so the
+    # entries django-celery-beat already copied into its tables still resolve.
     # Registrations whose balance deadline passed unpaid lapse (DESIGN §4.3),
     # before the flagging sweep so their cases are flagged the same night.
     "lapse-overdue-registrations": {

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "theft_cases",
     "ots_scheme",
     "payments",
+    "defaulters",
     "dashboard",
     "rest_framework",
     "drf_spectacular",

@@ -7,9 +7,9 @@ import any app.
 from django.shortcuts import render
 
 from consumers.queries import pending_mobile_changes
+from defaulters.queries import escalated_count, is_senior
 from organization.scoping import staff_required, user_unit
 from payments.queries import missing_reports
-from theft_cases.actions import escalated_count, is_senior
 
 
 @staff_required

@@ -27,7 +27,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     # Staff pages under /staff/.
     path("", include("theft_cases.urls")),
-    path("", include("theft_cases.action_urls")),
+    path("", include("defaulters.urls")),
     path("", include("ots_scheme.staff_urls")),
     path("", include("consumers.staff_urls")),
     path("", include("dashboard.urls")),

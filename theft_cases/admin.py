@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from theft_cases.models import ActionItem, ActionRecord, CaseImport, Consumer, Reminder, TheftCase
+from theft_cases.models import CaseImport, Consumer, TheftCase
 
 
 @admin.register(Consumer)
@@ -28,25 +28,3 @@ class CaseImportAdmin(admin.ModelAdmin):
     list_display = ("original_name", "uploaded_by", "uploaded_at", "status", "total_rows",
                     "created_count", "updated_count", "unchanged_count", "rejected_count")
     list_filter = ("status",)
-
-
-class ActionRecordInline(admin.TabularInline):
-    model = ActionRecord
-    extra = 0
-
-
-@admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
-    list_display = ("case", "scheme", "sub_division", "reason", "status", "due_date",
-                    "escalated_at", "closed_reason")
-    list_filter = ("status", "reason", "closed_reason", "scheme")
-    search_fields = ("case__case_number",)
-    date_hierarchy = "created_at"
-    raw_id_fields = ("case",)
-    inlines = [ActionRecordInline]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("case", "phase", "days_before", "sent_at")
-    raw_id_fields = ("case",)

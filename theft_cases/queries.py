@@ -6,6 +6,7 @@ case of another unit is never seen (DESIGN §7).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -14,8 +15,20 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from organization.scoping import visible_to
-from theft_cases.models import ActionItem, CaseImport, TheftCase
+from theft_cases.models import CaseImport, TheftCase
 from theft_cases.rows import COLUMNS
+
+# Apps above theft_cases add their part of the staff case page (DESIGN §2):
+# ``defaulters`` the case's action items and their history, registered by
+# ``DefaultersConfig.ready``.
+_CASE_PAGE_PARTS: dict[str, tuple[Callable[[TheftCase], None],
+                                  Callable[[TheftCase], list[HistoryEntry]]]] = {}
+
+
+def on_case_page(name: str, *, detail: Callable[[TheftCase], None],
+                 history: Callable[[TheftCase], list[HistoryEntry]]) -> None:
+    """Register ``detail(case)`` (sets what the page shows) and ``history(case)``."""
+    _CASE_PAGE_PARTS[name] = (detail, history)
 
 
 def cases_visible_to(user) -> QuerySet:
@@ -42,7 +55,7 @@ def case_for_staff(user, case_number: str) -> TheftCase:
 
 
 def case_detail(user, case_number: str) -> TheftCase:
-    """Return a case with its registrations, payments and action items."""
+    """Return a case with its registrations, payments and what the apps above add."""
     from ots_scheme.models import Registration
 
     case = case_for_staff(user, case_number)
@@ -50,12 +63,9 @@ def case_detail(user, case_number: str) -> TheftCase:
         Registration.objects.filter(case=case)
         .select_related("scheme").prefetch_related("payments").order_by("-created_at")
     )
-    items = (
-        ActionItem.objects.filter(case=case)
-        .select_related("scheme").prefetch_related("records__officer").order_by("-created_at")
-    )
     case.registration_list = list(registrations)
-    case.action_item_list = list(items)
+    for detail, _history in _CASE_PAGE_PARTS.values():
+        detail(case)
     return case
 
 
@@ -85,7 +95,8 @@ def history_reason(reason: str) -> str:
     return gettext(reason) if reason in HISTORY_REASONS else reason
 
 
-def _entries(history: QuerySet, what: str) -> list[HistoryEntry]:
+def history_entries(history: QuerySet, what: str) -> list[HistoryEntry]:
+    """Return the entries of one object's historical records, oldest first."""
     records = list(history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
     previous = None
@@ -111,13 +122,14 @@ def case_history(case: TheftCase) -> list[HistoryEntry]:
 
     A flag raised by the nightly sweep and its clearing are recorded on the
     action item (set-based: no case row per flag at 10⁶ cases), so the
-    case's history shows them from there (DESIGN §4.4).
+    case's history shows them from there (DESIGN §4.4): the items' entries
+    come from ``defaulters`` through :func:`on_case_page`.
     """
-    entries = _entries(case.history.all(), "case") + _entries(
+    entries = history_entries(case.history.all(), "case") + history_entries(
         case.consumer.history.all(), "consumer"
     )
-    for item_id in ActionItem.objects.filter(case=case).values_list("pk", flat=True):
-        entries += _entries(ActionItem.history.filter(id=item_id), "action item")
+    for _detail, history in _CASE_PAGE_PARTS.values():
+        entries += history(case)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 

@@ -18,13 +18,13 @@ from core.errors import ServiceError
 from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import sms_queue
+from ots_scheme import case_registered
 from ots_scheme.models import (
     HeldReason,
     Registration,
     RegistrationStatus,
 )
 from theft_cases import lifecycle as case_lifecycle
-from theft_cases.actions import close_open_items
 from theft_cases.models import TheftCase
 
 logger = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def registration_fee_paid(registration: Registration, *, paid_at: dt.datetime, o
                       reason=reason, officer=officer)
     case = case_lock(registration)
     # Registering closes the case's open action items (DESIGN §4.4).
-    close_open_items(case=case)
+    case_registered.notify(case)
     case_lifecycle.case_mark_registered(case=case)
     if registration.credited >= registration.total_payable:
         # Nothing left after the fee (a small assessment): settled now.

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import ist_date
+from ots_scheme import case_registered
 from ots_scheme.lifecycle.base import (
     FEE,
     PaymentOutcome,
@@ -31,7 +32,6 @@ from ots_scheme.models import (
 )
 from ots_scheme.settlement import NotOpen, QuoteError
 from theft_cases import lifecycle as case_lifecycle
-from theft_cases.actions import close_open_items
 from theft_cases.models import CaseStatus
 
 # --- Money arriving -------------------------------------------------------------
@@ -128,7 +128,7 @@ def registration_settle_nothing_due(*, registration: Registration) -> None:
     if registration.total_payable != 0:
         return
     case = case_lock(registration)
-    close_open_items(case=case)
+    case_registered.notify(case)
     case_lifecycle.case_mark_registered(case=case)
     registration_settle(registration, case, at=timezone.now(),
                         reason="settled on registration: nothing to pay")

@@ -174,7 +174,7 @@ def test_change_feed_shows_the_nightly_sweeps_flags(aminabad, chowk, schemes):
     import datetime as dt
 
     from core.dates import IST
-    from theft_cases.flagging import run_sweep
+    from defaulters.flagging import run_sweep
     from theft_cases.models import CaseStatus
 
     ingest(aminabad, [row(f"F/{n}") for n in range(3)])

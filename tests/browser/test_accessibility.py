@@ -9,12 +9,12 @@ import datetime as dt
 
 import pytest
 
+from defaulters import flagging
+from defaulters.models import ActionItem
 from payments.receipts import CERTIFICATE, document_code
 from tests.browser_axe import check_page
 from tests.factories import TheftCaseFactory
 from tests.payments.conftest import make_registration  # noqa: F401 - fixture
-from theft_cases import flagging
-from theft_cases.models import ActionItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

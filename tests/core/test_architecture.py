@@ -185,10 +185,14 @@ def staff_code() -> dict[str, object]:
 
 
 def staff_modules() -> list[str]:
-    """Modules holding only staff code by their name (staff_views, staff_forms …)."""
-    names = ("staff_views.py", "staff_forms.py", "action_views.py", "action_forms.py")
+    """Modules holding only staff code: by their name (staff_views, staff_forms),
+    and the views and forms of an app that has only staff pages (defaulters)."""
+    names = ("staff_views.py", "staff_forms.py")
+    staff_only_apps = ("defaulters",)
     return sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/*.py")
-                  if p.name in names and ".venv" not in p.parts)
+                  if ".venv" not in p.parts and (
+                      p.name in names
+                      or (p.parent.name in staff_only_apps and p.name in ("views.py", "forms.py"))))
 
 
 STAFF_CODE = staff_code()
@@ -248,7 +252,8 @@ def test_the_walk_catches_an_unscoped_staff_view_and_its_helper():
     assert code_offences(_unwrap(routes["scoped"].callback)) == []
 
 
-APP_DIRS = ["consumers", "dashboard", "organization", "ots_scheme", "payments", "theft_cases"]
+APP_DIRS = ["consumers", "dashboard", "defaulters", "organization", "ots_scheme", "payments",
+            "theft_cases"]
 LOCK_OVER_JOIN = re.compile(r"select_for_update\((?![^)]*\bof=)[^)]*\)[\s\S]{0,80}?select_related|"
                             r"select_related\([^)]*\)[\s\S]{0,80}?select_for_update\((?![^)]*\bof=)")
 

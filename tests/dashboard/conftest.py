@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from core.dates import IST
+from defaulters.models import ActionItem, ActionRecord, Reminder
 from ots_scheme.models import Registration
 from payments.models import Payment
 from tests.factories import ConsumerFactory, TheftCaseFactory
-from theft_cases.models import ActionItem, ActionRecord, Reminder
 
 OLD = dt.datetime(2025, 10, 1, 11, 0, tzinfo=IST)
 

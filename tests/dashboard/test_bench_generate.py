@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Sum
 
+from defaulters.models import ActionItem
 from ots_scheme.models import Registration
 from payments.audit import audit_ledger
 from payments.models import Payment
-from theft_cases.models import ActionItem, TheftCase
+from theft_cases.models import TheftCase
 
 
 def run(*args) -> dict:

@@ -45,10 +45,10 @@ def test_every_registered_task_has_a_route_on_one_of_the_two_queues():
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_the_test_worker_consumes_both_queues(celery_worker, org_tree):
+    from defaulters.tasks import flag_defaulters
     from messaging import sms
     from messaging.models import SmsMessage, SmsStatus
     from tests.helpers import wait_for
-    from theft_cases.tasks import flag_defaulters
 
     assert flag_defaulters.delay("2026-01-20").get(timeout=60) is not None  # bulk
     message = sms.sms_queue(mobile="9876543210", template="ots_otp",

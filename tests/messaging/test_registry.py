@@ -121,7 +121,7 @@ def test_a_process_that_never_imported_reminders_renders_them():
     code = (
         "import django, sys; django.setup(); "
         "from messaging.registry import render; "
-        "assert 'theft_cases.reminders' not in sys.modules; "
+        "assert 'defaulters.reminders' not in sys.modules; "
         "print(render('defaulter_reminder_next_phase', {'case_number': 'LKO/1', "
         "'phase': 1, 'ends_on': '03-01-2026', 'payable': '₹65,728', 'saving': '₹6,173'}, "
         "'en'))"

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.dates import today_ist
+from defaulters.models import ActionItem, ActionStatus
 from messaging.models import SmsMessage
 from ots_scheme import lifecycle, registrations
 from ots_scheme.models import RegistrationStatus
@@ -15,7 +16,7 @@ from ots_scheme.registrations import RegistrationError
 from payments import services as payment_services
 from payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import RegistrationFactory, TheftCaseFactory
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus
+from theft_cases.models import CaseStatus
 
 pytestmark = pytest.mark.django_db
 _orders = itertools.count(1)

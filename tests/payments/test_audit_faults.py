@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from core.dates import IST
+from defaulters.models import ActionItem
 from ots_scheme import registrations
 from ots_scheme.models import Registration, RegistrationStatus
 from payments import services
@@ -21,7 +22,6 @@ from payments.audit import audit_ledger
 from payments.gateways.sandbox import bank_decide, deliver_callback
 from payments.models import LedgerEntry, Payment, PaymentPurpose
 from tests.factories import TheftCaseFactory
-from theft_cases.models import ActionItem
 
 pytestmark = pytest.mark.django_db
 

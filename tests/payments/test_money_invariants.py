@@ -19,6 +19,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from core.dates import IST
+from defaulters import flagging
+from defaulters.models import ActionItem, ActionStatus
 from ots_scheme import registrations
 from ots_scheme.models import HeldReason, Registration, RegistrationStatus
 from payments import services
@@ -26,8 +28,7 @@ from payments.audit import audit_ledger
 from payments.gateways.sandbox import bank_decide, deliver_callback
 from payments.models import LedgerEntry, LedgerKind, Payment, PaymentPurpose
 from tests.factories import TheftCaseFactory
-from theft_cases import flagging
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus
+from theft_cases.models import CaseStatus
 
 pytestmark = pytest.mark.django_db
 

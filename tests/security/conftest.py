@@ -21,10 +21,11 @@ def foreign_objects(users, schemes, org_tree):
     Returns argument name → candidate values, so a URL argument can be filled
     by what it names; integer ids are offered from every scoped model.
     """
+    from defaulters.models import ActionItem
     from ots_scheme.models import Scheme
     from payments.models import Payment, PaymentPurpose
     from tests.factories import RegistrationFactory, TheftCaseFactory
-    from theft_cases.models import ActionItem, CaseImport
+    from theft_cases.models import CaseImport
 
     aminabad = org_tree["aminabad-1"]
     case = TheftCaseFactory(case_number=FOREIGN_CASE_NUMBER, sub_division=aminabad)

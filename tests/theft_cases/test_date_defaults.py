@@ -9,7 +9,7 @@ import re
 import pytest
 
 from core.dates import today_ist
-from tests.theft_cases.test_actions import items  # noqa: F401 - the flagged items fixture
+from tests.defaulters.test_actions import items  # noqa: F401 - the flagged items fixture
 
 pytestmark = pytest.mark.django_db
 

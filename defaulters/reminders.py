@@ -23,13 +23,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from core.money import format_inr
+from defaulters.models import Reminder
 from messaging import sms_templates
 from messaging.sms import sms_queue
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Phase, Registration, Scheme
 from ots_scheme.queries import phase_on, schemes_with_phases
 from ots_scheme.services import phase_rule, rules_for
 from ots_scheme.settlement import PhaseRule, SchemeRules, quote_in_phase
-from theft_cases.models import CaseStatus, Reminder, TheftCase
+from theft_cases.models import CaseStatus, TheftCase
 
 REMINDER_DAYS_BEFORE = (7, 2)
 # The consumer's language is not on record: Hindi first (DESIGN §1).

@@ -18,8 +18,9 @@ of cases (no Python loop over cases):
   past their due date are marked escalated for the Executive Engineer.
 
 Audit trail: ``QuerySet.update()`` is invisible to django-simple-history
-(django-simple-history#174), so the steps write the matching historical rows
-themselves with one ``INSERT … SELECT`` per table (history type ``+`` for new
+(django-simple-history#174), so the steps (and ``defaulters.actions``, the
+owner of the items' status) write the matching historical rows themselves
+with one ``INSERT … SELECT`` per table (history type ``+`` for new
 items, ``~`` for changes, with a change reason naming the sweep): lapsed
 registrations, new, closed and escalated items, and cases whose flag is
 cleared. A newly flagged case gets no historical case row (at 10⁶ cases that
@@ -49,10 +50,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
-    DateField,
-    DateTimeField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -61,13 +59,15 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from common.history import insert_select, record_history
+from common.history import record_history
 from core.dates import IST
+from defaulters.actions import items_close, items_open
+from defaulters.models import ActionItem, ActionStatus, ClosedReason
 from ots_scheme.lifecycle import registrations_lapse
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from ots_scheme.queries import schemes_with_phases
 from theft_cases.lifecycle import cases_changed_at, cases_clear_flag, cases_flag
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
+from theft_cases.models import CaseStatus, TheftCase
 
 # Days an officer has to act on a newly flagged case (the item's due date).
 ACTION_DUE_DAYS = getattr(settings, "DEFAULTERS_ACTION_DUE_DAYS", 15)
@@ -181,13 +181,14 @@ def _clear_registered(*, now: dt.datetime) -> int:
     settled_case = TheftCase.objects.filter(pk=OuterRef("case_id"), status=CaseStatus.SETTLED)
     # Items first: the conditions are evaluated once, over the open items;
     # the cases to clear are then those of the items closed just now.
-    cleared = _open_items().filter(Exists(registered) | Exists(settled_case)).update(
-        status=ActionStatus.CLOSED,
-        closed_at=now,
+    cleared = items_close(
+        queryset=_open_items().filter(Exists(registered) | Exists(settled_case)),
+        now=now,
         closed_reason=SqlCase(
             When(Exists(settled_case), then=Value(ClosedReason.SETTLED)),
             default=Value(ClosedReason.REGISTERED),
         ),
+        change_reason="closed by the sweep: registered",
     )
     if not cleared:
         return 0
@@ -196,7 +197,6 @@ def _clear_registered(*, now: dt.datetime) -> int:
     if cases_clear_flag(queryset=cases, now=now):
         record_history(cases_changed_at(now), when=now,
                        reason="registered: flag cleared by the sweep")
-    record_history(closed_now, when=now, reason="closed by the sweep: registered")
     return cleared
 
 
@@ -225,21 +225,8 @@ def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
         .filter(any_due)
         .exclude(Exists(_open_items().filter(case=OuterRef("pk"))))
     )
-    flagged = insert_select(
-        ActionItem._meta.db_table,
-        {
-            "case_id": F("pk"),
-            "scheme_id": scheme_for_case,
-            "sub_division_id": F("sub_division_id"),
-            "reason": reason,
-            "status": Value(ActionStatus.OPEN, output_field=CharField()),
-            "created_at": Value(now, output_field=DateTimeField()),
-            "due_date": Value(today + dt.timedelta(days=ACTION_DUE_DAYS),
-                              output_field=DateField()),
-            "closed_reason": Value("", output_field=CharField()),
-        },
-        new_cases,
-    )
+    flagged = items_open(cases=new_cases, scheme=scheme_for_case, reason=reason, now=now,
+                         due_date=today + dt.timedelta(days=ACTION_DUE_DAYS))
     if not flagged:
         return 0
     if flagged >= ANALYZE_AFTER and connection.vendor == "postgresql":
@@ -249,7 +236,6 @@ def _flag_new(*, today: dt.date, now: dt.datetime, conditions) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(ActionItem._meta.db_table)}")
     new_items = ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN)
-    record_history(new_items, when=now, reason="flagged by the sweep", history_type="+")
     # fed/registered → flagged; action_taken stays (the officer's work goes on).
     cases_flag(queryset=TheftCase.objects.filter(pk__in=new_items.values("case_id")), now=now)
     # No historical case rows here: at a million cases they would double the

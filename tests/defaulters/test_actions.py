@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from core.dates import IST, today_ist
+from defaulters import flagging
+from defaulters.models import ActionItem, ActionRecord, ActionStatus
 from tests.factories import TheftCaseFactory
-from theft_cases import flagging
-from theft_cases.models import ActionItem, ActionRecord, ActionStatus, CaseStatus
+from theft_cases.models import CaseStatus
 
 FED = dt.datetime(2025, 11, 1, 12, tzinfo=IST)
 
@@ -153,7 +154,7 @@ def test_queue_pages_in_hindi_and_english(items, as_user):
 
 @pytest.mark.django_db
 def test_record_action_service_refuses_a_closed_item(items, users):
-    from theft_cases.actions import ActionError, close_open_items, record_action
+    from defaulters.actions import ActionError, close_open_items, record_action
 
     item = items["small"]
     close_open_items(case=item.case)

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from core.dates import IST
+from defaulters import flagging, notices
 from tests.factories import TheftCaseFactory
-from theft_cases import flagging, notices
 
 FED = dt.datetime(2025, 11, 1, 12, tzinfo=IST)
 
@@ -54,7 +54,7 @@ def test_no_offer_once_the_scheme_has_closed(flagged):
 
 @pytest.mark.django_db
 def test_notice_and_batch_views_are_scoped(flagged, as_user, org_tree):
-    from theft_cases.models import ActionItem
+    from defaulters.models import ActionItem
 
     client = as_user("je_aminabad")
     item = ActionItem.objects.get(case=flagged[0])

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import AmountField
 from core.dates import today_ist
+from defaulters.models import ActionKind, ActionStatus
 from organization.scoping import sub_divisions_visible_to
-from theft_cases.models import ActionKind, ActionStatus
 
 STATUS_CHOICES = [
     ("", _("Not closed")),

@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from core.dates import IST
+from defaulters import flagging
+from defaulters.models import ActionItem, ActionStatus, ClosedReason
 from ots_scheme.models import Registration, RegistrationStatus
 from payments.models import Payment, PaymentPurpose, PaymentStatus
 from tests.factories import RegistrationFactory, TheftCaseFactory
-from theft_cases import flagging
-from theft_cases.models import ActionItem, ActionStatus, CaseStatus, ClosedReason, TheftCase
+from theft_cases.models import CaseStatus, TheftCase
 
 TODAY = dt.date(2026, 1, 10)  # OTS-THEFT-23 opened 1 Dec 2025; flag after 15 days
 
@@ -233,7 +234,7 @@ def test_beat_schedule_registers_the_sweep():
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_nightly_task_runs_on_a_real_worker(celery_worker, org_tree, schemes):
-    from theft_cases.tasks import flag_defaulters
+    from defaulters.tasks import flag_defaulters
 
     case = TheftCaseFactory(fed_at=at_ist(2025, 11, 1))
     result = flag_defaulters.delay(TODAY.isoformat()).get(timeout=60)

@@ -5,12 +5,13 @@ import datetime as dt
 import pytest
 
 from core.dates import IST
+from defaulters.models import Reminder
+from defaulters.reminders import send_phase_reminders
+from defaulters.tasks import send_phase_reminders as reminder_task
 from messaging.models import SmsMessage
 from ots_scheme.models import RegistrationStatus
 from tests.factories import RegistrationFactory, TheftCaseFactory
-from theft_cases.models import CaseStatus, Reminder
-from theft_cases.reminders import send_phase_reminders
-from theft_cases.tasks import send_phase_reminders as reminder_task
+from theft_cases.models import CaseStatus
 
 FED = dt.datetime(2025, 11, 1, 12, tzinfo=IST)
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 from common.commands import CommandInputError, JsonCommand
 from core.dates import today_ist
-from theft_cases.flagging import run_sweep
+from defaulters.flagging import run_sweep
 
 
 class Command(JsonCommand):

@@ -1,6 +1,6 @@
 """Staff pages of the action queue against unregistered defaulters (/staff/actions/).
 
-Thin: every query comes from ``theft_cases.actions`` through the one
+Thin: every query comes from ``defaulters.queries`` through the one
 jurisdiction gate, every write from ``record_action``; another unit's item
 answers 404 exactly like a missing one.
 """
@@ -16,19 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dates import today_ist
-from organization.scoping import staff_required, sub_divisions_visible_to
-from theft_cases import notices
-from theft_cases.action_forms import ActionFilterForm, RecordActionForm
-from theft_cases.actions import (
-    ActionError,
+from defaulters import notices
+from defaulters.actions import ActionError, record_action
+from defaulters.forms import ActionFilterForm, RecordActionForm
+from defaulters.queries import (
     action_queue,
     escalated_count,
     flagged_items_of,
     is_senior,
     items_visible_to,
     may_record_actions,
-    record_action,
 )
+from organization.scoping import staff_required, sub_divisions_visible_to
 
 PAGE_SIZE = 50
 
@@ -48,7 +47,7 @@ def queue(request):
     if sub_division is None:
         own = list(sub_divisions_visible_to(request.user)[:2])
         sub_division = own[0] if len(own) == 1 else None
-    return render(request, "theft_cases/actions/list.html", {
+    return render(request, "defaulters/action_list.html", {
         "form": form,
         "page": page,
         "today": today,
@@ -90,7 +89,7 @@ def detail(request, pk: int):
         items_visible_to(request.user).filter(case=item.case_id)
         .prefetch_related("records__officer").order_by("-created_at")
     )
-    return render(request, "theft_cases/actions/detail.html", {
+    return render(request, "defaulters/action_detail.html", {
         "item": item,
         "case": item.case,
         "history": history,
