@@ -9,8 +9,13 @@ class PaymentsConfig(AppConfig):
         import payments.checks  # noqa: F401 - registers the system checks
         from ots_scheme import money_facts
         from payments import queries
+        from theft_cases.queries import on_case_page
 
         # ots_scheme sits below payments and never imports it (DESIGN §2): the
         # registration lifecycle asks these through ots_scheme.money_facts.
         money_facts.register(in_flight=queries.payments_in_flight,
                              fee_succeeded=queries.fee_payments_succeeded)
+        # theft_cases sits below too: the staff case page gets the case's
+        # registrations and their payments from here.
+        on_case_page("payments", detail=queries.registrations_on_case_page,
+                     history=queries.registrations_in_case_history)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -157,3 +158,19 @@ def fee_payments_succeeded():
     """Successful registration-fee payments (the freeze time, money on a dead registration)."""
     return Payment.objects.filter(purpose=PaymentPurpose.REGISTRATION_FEE,
                                   status=PaymentStatus.SUCCESS)
+
+
+# --- The staff case page (theft_cases.queries.on_case_page) ----------------------
+
+def registrations_on_case_page(case) -> None:
+    """Give the staff case page the case's registrations, each with its payments."""
+    case.registration_list = list(
+        Registration.objects.filter(case=case).select_related("scheme")
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("-created_at")))
+        .order_by("-created_at")
+    )
+
+
+def registrations_in_case_history(case) -> list:
+    """Registrations keep their own history page: none in the case's."""
+    return []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +19,9 @@ from theft_cases.models import CaseImport, TheftCase
 from theft_cases.rows import COLUMNS
 
 # Apps above theft_cases add their part of the staff case page (DESIGN §2):
-# ``defaulters`` the case's action items and their history, registered by
-# ``DefaultersConfig.ready``.
+# ``payments`` the case's registrations with their payments
+# (``PaymentsConfig.ready``), ``defaulters`` the case's action items and their
+# history (``DefaultersConfig.ready``).
 _CASE_PAGE_PARTS: dict[str, tuple[Callable[[TheftCase], None],
                                   Callable[[TheftCase], list[HistoryEntry]]]] = {}
 
@@ -55,15 +56,8 @@ def case_for_staff(user, case_number: str) -> TheftCase:
 
 
 def case_detail(user, case_number: str) -> TheftCase:
-    """Return a case with its registrations, payments and what the apps above add."""
-    from ots_scheme.models import Registration
-
+    """Return a case with what the apps above add (registrations, payments, items)."""
     case = case_for_staff(user, case_number)
-    registrations = (
-        Registration.objects.filter(case=case)
-        .select_related("scheme").prefetch_related("payments").order_by("-created_at")
-    )
-    case.registration_list = list(registrations)
     for detail, _history in _CASE_PAGE_PARTS.values():
         detail(case)
     return case
@@ -175,9 +169,3 @@ def export_rows(queryset: QuerySet):
             case.compounding_fee, case.deposited_amount, case.status,
             case.fed_at.date().isoformat(),
         ]
-
-
-def prefetch_payments():
-    from payments.models import Payment
-
-    return Prefetch("payments", queryset=Payment.objects.order_by("-created_at"))
