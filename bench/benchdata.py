@@ -36,6 +36,8 @@ from core.money import round_rupees
 from organization.models import OrgUnit, UnitKind
 from organization.services import org_tree_load, read_tree_file
 from ots_scheme.models import Phase, Registration, RegistrationStatus, Scheme
+from ots_scheme.services import phase_rule, rules_for
+from ots_scheme.settlement import quote_in_phase
 from redportal import demo
 from theft_cases.compounding import suggest_compounding_fee
 
@@ -152,20 +154,22 @@ def generate(*, cases: int, registrations: int, seed: int, scheme_code: str,
 
 # --- quote (DESIGN §4.2) for the Python writer -------------------------------------
 
+_RULES: dict[int, object] = {}  # the engine's rules per scheme, read once per run
+
+
 def frozen_quote(scheme: Scheme, phase: Phase, *, assessment: Decimal,
                  compounding_fee: Decimal, deposited: Decimal) -> dict:
-    assessment_payable = round_rupees(assessment * phase.payable_percent / 100)
-    net = max(Decimal(0), assessment_payable - deposited)
-    total = net + compounding_fee
-    fee = min(total, max(scheme.min_registration_fee,
-                         round_rupees(assessment * scheme.registration_percent / 100)))
+    """The engine's quote (ots_scheme.settlement) as the registration's fields."""
+    rules = _RULES.get(scheme.pk) or _RULES.setdefault(scheme.pk, rules_for(scheme))
+    quote = quote_in_phase(rules, phase_rule(phase), assessment=assessment,
+                           compounding_fee=compounding_fee, deposited=deposited)
     return {
         "phase": phase, "phase_number": phase.number,
-        "payable_percent": phase.payable_percent, "assessment": assessment,
-        "assessment_payable": assessment_payable,
-        "waiver": assessment - assessment_payable, "compounding_fee": compounding_fee,
-        "deposited": deposited, "total_payable": total, "registration_fee": fee,
-        "balance": total - fee,
+        "payable_percent": quote.payable_percent, "assessment": quote.assessment,
+        "assessment_payable": quote.assessment_payable, "waiver": quote.waiver,
+        "compounding_fee": quote.compounding_fee, "deposited": quote.deposited,
+        "total_payable": quote.total_payable, "registration_fee": quote.registration_fee,
+        "balance": quote.balance,
     }
 
 

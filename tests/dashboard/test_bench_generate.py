@@ -9,6 +9,8 @@ from django.db.models import Count, F, Sum
 
 from defaulters.models import ActionItem
 from ots_scheme.models import Registration
+from ots_scheme.services import phase_rule, rules_for
+from ots_scheme.settlement import quote_in_phase
 from payments.audit import audit_ledger
 from payments.models import Payment
 from theft_cases.models import TheftCase
@@ -33,11 +35,18 @@ def test_generates_consistent_cases_registrations_and_payments():
         if case.category == "NC":
             assert case.consumer.account_number == ""
     frozen = Registration.objects.exclude(status="submitted")
-    for reg in frozen:
-        assert reg.waiver == reg.assessment - reg.assessment_payable
-        assert reg.total_payable == (
-            max(0, reg.assessment_payable - reg.deposited) + reg.compounding_fee
-        )
+    for reg in frozen.select_related("scheme", "phase", "case"):
+        # The bench's writers (Python here, SQL on PostgreSQL) agree with the
+        # settlement engine on every figure of the case's quote.
+        engine = quote_in_phase(rules_for(reg.scheme), phase_rule(reg.phase),
+                                assessment=reg.case.assessment_amount,
+                                compounding_fee=reg.case.compounding_fee,
+                                deposited=reg.case.deposited_amount)
+        assert (reg.assessment, reg.assessment_payable, reg.waiver, reg.compounding_fee,
+                reg.deposited, reg.total_payable, reg.registration_fee) == (
+            engine.assessment, engine.assessment_payable, engine.waiver,
+            engine.compounding_fee, engine.deposited, engine.total_payable,
+            engine.registration_fee)
         # DESIGN §4.2a: balance due = total − credited (0 once settled).
         expected = 0 if reg.status == "settled" else reg.total_payable - reg.credited
         assert reg.balance == expected
