@@ -6,8 +6,11 @@ DESIGN §7 and issue 5: an ID document is PDF, JPEG or PNG up to
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -53,3 +56,29 @@ def check_document(upload, *, max_bytes: int | None = None) -> str:
         )
     upload.checked_extension = extension
     return extension
+
+
+# --- A checked upload kept across requests (a wizard's later step) -------------
+# Stored under a random name in a temporary folder; the session keeps only the
+# small dict these return, never the bytes.
+
+def upload_keep(upload, *, folder: str) -> dict:
+    """Store a checked upload (it has ``checked_extension``); return what to remember."""
+    path = default_storage.save(f"{folder}/{uuid.uuid4().hex}.{upload.checked_extension}",
+                                upload)
+    return {"path": path, "ext": upload.checked_extension, "size": upload.size}
+
+
+def upload_open(kept: dict | None):
+    """Return the kept upload as a File (with ``checked_extension``), or None."""
+    if not kept or not default_storage.exists(kept["path"]):
+        return None
+    handle = default_storage.open(kept["path"], "rb")
+    handle.checked_extension = kept["ext"]
+    return handle
+
+
+def upload_drop(kept: dict | None) -> None:
+    """Delete a kept upload's file, if there is one."""
+    if kept:
+        default_storage.delete(kept["path"])

@@ -9,14 +9,13 @@ payments app, whose receipts and checkout pages trust that list.
 
 from __future__ import annotations
 
-import uuid
 from functools import wraps
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from common.uploads import upload_drop, upload_keep, upload_open
 from ots_scheme.models import Scheme
 from theft_cases.models import TheftCase
 
@@ -60,33 +59,23 @@ def may_see(session, registration_number: str) -> bool:
 def keep_document(session, upload) -> None:
     """Store a checked upload as a temporary file and remember it in the flow."""
     drop_document(session)
-    name = default_storage.save(
-        f"{TMP_DIR}/{uuid.uuid4().hex}.{upload.checked_extension}", upload
-    )
     data = flow(session)
-    data["document"] = {"path": name, "ext": upload.checked_extension,
-                        "size": upload.size}
+    data["document"] = upload_keep(upload, folder=TMP_DIR)
     save_flow(session, data)
 
 
 def open_document(session):
     """Return the kept document as a File (with ``checked_extension``), or None."""
-    document = flow(session).get("document")
-    if not document or not default_storage.exists(document["path"]):
-        return None
-    handle = default_storage.open(document["path"], "rb")
-    handle.checked_extension = document["ext"]
-    return handle
+    return upload_open(flow(session).get("document"))
 
 
 def drop_document(session) -> None:
     document = (session.get(FLOW) or {}).get("document")
     if document:
-        default_storage.delete(document["path"])
+        upload_drop(document)
         data = flow(session)
         data.pop("document", None)
         save_flow(session, data)
-
 
 def flow_case_required(view):
     """Give ``view(request, data, case, scheme, …)`` the journey kept in the session.

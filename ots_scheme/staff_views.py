@@ -6,10 +6,7 @@ registration or case answers 404 exactly like a missing one (DESIGN §7).
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.clientip import client_ip
 from common.language import active_language
+from common.uploads import upload_drop, upload_keep, upload_open
 from core.dates import today_ist
 from messaging import otp, sms_templates
 from messaging.models import OtpPurpose
@@ -128,26 +126,14 @@ def _suffix(name: str) -> str:
 
 
 def _keep(upload) -> dict | None:
-    if not upload:
-        return None
-    path = default_storage.save(f"{TMP_DIR}/{uuid.uuid4().hex}.{upload.checked_extension}",
-                                upload)
-    return {"path": path, "ext": upload.checked_extension}
-
-
-def _open(kept: dict | None):
-    if not kept or not default_storage.exists(kept["path"]):
-        return None
-    handle = default_storage.open(kept["path"], "rb")
-    handle.checked_extension = kept["ext"]
-    return handle
+    return upload_keep(upload, folder=TMP_DIR) if upload else None
 
 
 def _drop(session) -> None:
     state = session.pop(ASSISTED, None) or {}
     for key in ("id_document", "consent_document"):
         if state.get(key):
-            default_storage.delete(state[key]["path"])
+            upload_drop(state[key])
 
 
 def _create(request, state: dict):
@@ -155,8 +141,8 @@ def _create(request, state: dict):
     case = get_object_or_404(visible_to(request.user, TheftCase.objects.all()),
                              pk=state["case_id"])
     scheme = get_object_or_404(Scheme, pk=state["scheme_id"])
-    id_document = _open(state.get("id_document"))
-    consent_document = _open(state.get("consent_document"))
+    id_document = upload_open(state.get("id_document"))
+    consent_document = upload_open(state.get("consent_document"))
     try:
         registration = registration_create(
             case=case, scheme=scheme, mobile=state["mobile"], declaration_accepted=True,
