@@ -7,4 +7,5 @@ class ApiConfig(AppConfig):
     verbose_name = _("Integration API")
 
     def ready(self):
-        from api import schema  # noqa: F401 - registers the bearer scheme with the schema
+        # function-level: AppConfig.ready(), registers the bearer scheme with the OpenAPI schema
+        from api import schema  # noqa: F401

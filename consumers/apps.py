@@ -6,6 +6,7 @@ class ConsumersConfig(AppConfig):
     name = 'consumers'
 
     def ready(self):
+        # function-level: AppConfig.ready(), models are not loaded when apps.py is imported
         from consumers.queries import cases_proven_by
         from ots_scheme.views import on_proven_cases
 

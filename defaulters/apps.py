@@ -6,6 +6,7 @@ class DefaultersConfig(AppConfig):
     name = 'defaulters'
 
     def ready(self):
+        # function-level: AppConfig.ready(), models are not loaded when apps.py is imported
         from defaulters.actions import close_open_items
         from defaulters.audit import check_paid_but_flagged
         from defaulters.queries import action_items_on_case_page, case_history_of_items

@@ -10,44 +10,37 @@ or a Reminder row is never made twice), so acks_late is safe. Dates come in
 as ISO text (``None`` = today in IST) so a run can be replayed for a day.
 """
 
+import datetime as dt
+
 from celery import shared_task
+
+from core.dates import today_ist
+from defaulters import flagging, reminders
 
 
 def _day(today: str | None):
-    import datetime as dt
-
-    from core.dates import today_ist
-
     return dt.date.fromisoformat(today) if today else today_ist()
 
 
 @shared_task(name="theft_cases.tasks.lapse_overdue_registrations", acks_late=True)
 def lapse_overdue_registrations(today: str | None = None) -> int:
     """Lapse registrations whose balance deadline passed unpaid (DESIGN §4.3)."""
-    from defaulters import flagging
-
     return flagging.lapse_overdue_registrations(today=_day(today))
 
 
 @shared_task(name="theft_cases.tasks.flag_defaulters", acks_late=True)
 def flag_defaulters(today: str | None = None) -> dict:
     """Run the nightly flagging sweep of DESIGN §4.4 (lapse first, then flag)."""
-    from defaulters import flagging
-
     return flagging.run_sweep(today=_day(today))
 
 
 @shared_task(name="theft_cases.tasks.escalate_overdue_actions", acks_late=True)
 def escalate_overdue_actions(today: str | None = None) -> int:
     """Escalate action items overdue by 7 days or more to the Executive Engineer."""
-    from defaulters import flagging
-
     return flagging.escalate_overdue_actions(today=_day(today))
 
 
 @shared_task(name="theft_cases.tasks.send_phase_reminders", acks_late=True)
 def send_phase_reminders(today: str | None = None) -> dict:
     """Send the reminder SMS due 7 and 2 days before the current phase ends."""
-    from defaulters import reminders
-
     return reminders.send_phase_reminders(today=_day(today))

@@ -9,6 +9,7 @@ class MessagingConfig(AppConfig):
     def ready(self):
         # Every process (web, worker, shell) knows every DLT template before
         # it queues or sends one: the catalogue registers them all.
-        from messaging import checks, registry  # noqa: F401 - checks register themselves
+        # function-level: AppConfig.ready(), the checks register, the templates load
+        from messaging import checks, registry  # noqa: F401
 
         registry.load()

@@ -58,6 +58,7 @@ class ConsoleBackend:
     development_only = True
 
     def send(self, message, *, template, text: str) -> str:
+        # function-level: a cycle, messaging.sms imports this module at module level
         from messaging.sms import masked_variables
 
         logger.info("SMS to ******%s [%s]: %s", message.mobile[-4:], template.name,

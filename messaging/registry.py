@@ -213,6 +213,7 @@ REGISTRY = Registry()
 
 def load() -> Registry:
     """Register the portal's templates (``messaging/sms_templates.py``), once."""
+    # function-level: a cycle, messaging.sms_templates imports this module at module level
     from messaging import sms_templates
 
     if not len(REGISTRY):

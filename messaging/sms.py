@@ -95,6 +95,7 @@ def sms_queue(*, mobile: str, template: str, variables: dict, language: str = "h
     if error:
         logger.warning("SMS %s refused before sending: %s", message.pk, error)
         return message
+    # function-level: a cycle, messaging.tasks imports this module at module level
     from messaging.tasks import deliver_sms
 
     # A broker outage leaves the message queued; deliver_queued_sms sends it later.
@@ -172,6 +173,7 @@ def _record_transient(message: SmsMessage, error: str) -> tuple[str, int]:
 
 def queued_sms_deliver(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
     """Queue delivery of messages left queued (the broker was down, a retry is due)."""
+    # function-level: a cycle, messaging.tasks imports this module at module level
     from messaging.tasks import deliver_sms
 
     now = timezone.now()
@@ -188,6 +190,7 @@ def queued_sms_deliver(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) ->
 
 def sms_resend(*, message_id: int, user) -> bool:
     """Send a failed message again (IT support); return False if it is not failed."""
+    # function-level: a cycle, messaging.tasks imports this module at module level
     from messaging.tasks import deliver_sms
 
     with transaction.atomic():

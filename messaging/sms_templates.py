@@ -12,10 +12,7 @@ untyped ``{#var#}`` variables; OTPs and phase numbers are ``{#numeric#}``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from messaging.registry import Registry
+from messaging.registry import Registry, VarType
 
 OTP = "ots_otp"
 REGISTRATION_CREATED = "ots_registration_created"
@@ -33,8 +30,6 @@ REMINDER_LAST_PHASE = "defaulter_reminder_last_phase"
 
 
 def register_all(registry: Registry) -> None:
-    from messaging.registry import VarType
-
     numeric, var = VarType.NUMERIC, VarType.VAR
     registry.register(
         OTP,

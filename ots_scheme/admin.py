@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ots_scheme.models import Phase, Registration, Scheme
 from ots_scheme.services import unfrozen_registrations
+from ots_scheme.tasks import recompute_scheme_quotes
 
 
 class PhaseInline(admin.TabularInline):
@@ -55,8 +56,6 @@ class SchemeAdmin(SimpleHistoryAdmin):
         if not self.has_change_permission(request, scheme):
             raise PermissionDenied
         if request.method == "POST":
-            from ots_scheme.tasks import recompute_scheme_quotes
-
             transaction.on_commit(lambda: recompute_scheme_quotes.delay(scheme.pk))
             self.message_user(
                 request,

@@ -6,7 +6,7 @@ class OtsSchemeConfig(AppConfig):
     name = 'ots_scheme'
 
     def ready(self):
-        # Connects the signals that keep the scheme catalogue fresh.
+        # function-level: AppConfig.ready(), connects the catalogue's signals once models are loaded
         from ots_scheme import catalogue  # noqa: F401
         from ots_scheme.services import case_quotes_requeue
         from theft_cases.services import on_case_amounts_changed

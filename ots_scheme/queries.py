@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.db.models import Max, Min, Prefetch
 
+from ots_scheme import catalogue
 from ots_scheme.models import Phase, Scheme
+from ots_scheme.settlement import quote_in_phase
 
 
 def schemes_with_phases():
@@ -30,8 +32,6 @@ def open_scheme(day: dt.date) -> Scheme | None:
     Read from this process's scheme catalogue (``ots_scheme.catalogue``):
     code that writes under the scheme loads it again in its transaction.
     """
-    from ots_scheme import catalogue
-
     candidates = [e.scheme for e in catalogue.active() if _phase_in(e.phases, day)]
     candidates.sort(key=lambda s: (s.is_demo, s.code))
     return candidates[0] if candidates else None
@@ -47,8 +47,6 @@ def scheme_cards(today: dt.date) -> list[dict]:
     ``version`` names the scheme rows (``catalogue.current``): the home page
     caches each scheme's card under it.
     """
-    from ots_scheme import catalogue
-
     snapshot = catalogue.current()
     return open_first([{**_where_today(entry.scheme, entry.phases, today),
                         "phases": entry.phases, "version": snapshot.version}
@@ -89,9 +87,6 @@ def calculator_schemes(*, today: dt.date, amounts: dict | None = None) -> list[d
     the scheme rows the figures came from (``catalogue.current``), for the
     page's cached fragments.
     """
-    from ots_scheme import catalogue
-    from ots_scheme.settlement import quote_in_phase
-
     rows = []
     snapshot = catalogue.current()
     for entry in snapshot.entries:

@@ -11,6 +11,7 @@ from messaging.forms import OtpForm
 from organization.scoping import sub_divisions_visible_to
 from ots_scheme.forms import DetailsForm
 from ots_scheme.models import RegistrationStatus
+from ots_scheme.registrations import needing_attention
 
 
 class RegistrationFilterForm(forms.Form):
@@ -32,8 +33,6 @@ class RegistrationFilterForm(forms.Form):
 
     def apply(self, queryset):
         """Narrow an already scoped queryset by the chosen filters."""
-        from ots_scheme.registrations import needing_attention
-
         if not self.is_valid():
             return queryset
         data = self.cleaned_data

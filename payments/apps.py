@@ -6,7 +6,8 @@ class PaymentsConfig(AppConfig):
     name = 'payments'
 
     def ready(self):
-        import payments.checks  # noqa: F401 - registers the system checks
+        # function-level: AppConfig.ready(), registers checks and hooks once models are loaded
+        import payments.checks  # noqa: F401
         from ots_scheme import money_facts
         from payments import queries
         from theft_cases.queries import on_case_page

@@ -60,7 +60,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.dates import ist_date
-from ots_scheme.models import Registration, RegistrationStatus
+from ots_scheme.models import Registration, RegistrationStatus, Scheme
 from ots_scheme.services import rules_for
 from ots_scheme.settlement import QuoteError, quote_in_phase
 from payments.models import (
@@ -303,8 +303,6 @@ def check_frozen_figures() -> Iterator[dict]:
 
 
 def _rules(scheme_id: int):
-    from ots_scheme.models import Scheme
-
     return rules_for(Scheme.objects.prefetch_related("phases").get(pk=scheme_id))
 
 

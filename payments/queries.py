@@ -8,7 +8,15 @@ from django.shortcuts import get_object_or_404
 
 from organization.scoping import is_staff_user, visible_to
 from ots_scheme.models import Registration
-from payments.models import Payment, PaymentPurpose, PaymentStatus
+from payments.models import (
+    LedgerAuditRun,
+    LedgerEntry,
+    MissingPaymentReport,
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+)
+from payments.services import PaymentError, amount_due
 
 SESSION_KEY = "ots_registrations"
 
@@ -85,8 +93,6 @@ def successful_payment(registration: Registration, purpose: str) -> Payment | No
 
 def amounts_due(registration: Registration) -> dict[str, object]:
     """Return {purpose: amount} for what can be paid on ``registration`` now."""
-    from payments.services import PaymentError, amount_due
-
     due = {}
     for purpose in (PaymentPurpose.REGISTRATION_FEE, PaymentPurpose.BALANCE):
         try:
@@ -101,8 +107,6 @@ def missing_reports(user, *, state: str = "open"):
 
     ``state``: "open" (not resolved yet), "resolved" or "all".
     """
-    from payments.models import MissingPaymentReport
-
     reports = visible_to(user, MissingPaymentReport.objects.select_related(
         "registration", "registration__case", "sub_division", "payment", "resolved_by"))
     if state == "open":
@@ -125,8 +129,6 @@ def successful_payments(registration: Registration) -> list[Payment]:
 
 def ledger_entries(registration: Registration):
     """Return the money ledger of a registration: credits and refunds, in order."""
-    from payments.models import LedgerEntry
-
     return (LedgerEntry.objects.filter(registration=registration)
             .select_related("payment", "recorded_by").order_by("id"))
 
@@ -141,8 +143,6 @@ def registration_for_staff(user, registration_number: str) -> Registration:
 
 def latest_money_check():
     """Return the last kept ``audit_ledger`` run, or None before the first."""
-    from payments.models import LedgerAuditRun
-
     return LedgerAuditRun.objects.order_by("-ran_at", "-pk").first()
 
 

@@ -12,7 +12,9 @@ import logging
 from celery import shared_task
 
 from payments import ledger_feed, services
+from payments.audit import audit_ledger
 from payments.gateways import GatewayError
+from payments.gateways.sandbox import deliver_callback
 
 logger = logging.getLogger(__name__)
 
@@ -64,16 +66,12 @@ def reconcile_days_payments() -> dict:
 @shared_task(name="payments.tasks.deliver_sandbox_callback", acks_late=True)
 def deliver_sandbox_callback(order_id: str) -> int:
     """Deliver a delayed sandbox callback (SANDBOX_CALLBACK_MODE delay / after_return)."""
-    from payments.gateways.sandbox import deliver_callback
-
     return deliver_callback(order_id=order_id)
 
 
 @shared_task(name="payments.tasks.audit_money_ledger")
 def audit_money_ledger() -> dict:
     """Check every money invariant (DESIGN §4.2a) and keep the result for the dashboard."""
-    from payments.audit import audit_ledger
-
     run = services.audit_run_record(result=audit_ledger())
     if run.violations:
         logger.error("audit_ledger: %s violations", run.violations)

@@ -8,4 +8,5 @@ class RedportalConfig(AppConfig):
     verbose_name = "RED portal"
 
     def ready(self):
-        from redportal import deployment  # noqa: F401 - registers the deploy checks
+        # function-level: AppConfig.ready(), registers the deploy system checks
+        from redportal import deployment  # noqa: F401

@@ -21,6 +21,7 @@ def refuse_unsafe_production(**kwargs) -> None:
     """
     from django.core.exceptions import ImproperlyConfigured
 
+    # function-level: Celery bootstrap, this module loads (redportal/__init__) before settings
     from redportal.deployment import refuse_unsafe_production as refuse
 
     try:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from core.dates import today_ist
 from ots_scheme.queries import scheme_cards
+from ots_scheme.views import calculator_context
 from redportal import health
 
 
@@ -20,8 +21,6 @@ def home(request):
     today = today_ist()
     schemes = scheme_cards(today)
     # The calculator block (ots_scheme): quoted when the amounts are in the URL.
-    from ots_scheme.views import calculator_context
-
     context = {"schemes": schemes, "today": today, **calculator_context(request.GET)}
     return render(request, "home.html", context)
 

@@ -18,7 +18,7 @@ from core.errors import ServiceError
 from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import sms_queue
-from ots_scheme import case_registered
+from ots_scheme import case_registered, services
 from ots_scheme.models import (
     HeldReason,
     Registration,
@@ -92,8 +92,6 @@ def other_live_exists(registration: Registration) -> bool:
 
 def registration_freeze(registration: Registration, *, on: dt.date) -> None:
     """Freeze the quote for a registration date ``on`` (raises ``QuoteError``)."""
-    from ots_scheme import services
-
     services.settlement_freeze(registration=registration, on=on)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import ist_date
 from core.money import format_inr
+from ots_scheme import services
 from ots_scheme.lifecycle.base import (
     RegistrationError,
     balance_refresh,
@@ -104,8 +105,6 @@ def registration_held_apply(*, registration: Registration, officer, note: str) -
             registration_fee_paid(registration, paid_at=timezone.now(), on=on, officer=officer,
                                   reason=change)
         except QuoteError as err:
-            from ots_scheme import services
-
             raise RegistrationError(services.error_message(err), code="not_open") from err
     elif reason == HeldReason.LATE_BALANCE:
         if registration.total_payable is None or \

@@ -17,6 +17,7 @@ from ots_scheme.lifecycle.base import (
     registration_sms,
 )
 from ots_scheme.models import (
+    DISPLACEABLE,
     HeldReason,
     Registration,
     RegistrationStatus,
@@ -81,8 +82,6 @@ def registrations_displace(*, case: TheftCase, scheme) -> list[Registration]:
     (the case is paid off). Money already credited to a displaced
     registration is held for staff to refund (never lost).
     """
-    from ots_scheme.models import DISPLACEABLE
-
     displaced = list(
         Registration.objects.select_for_update(of=("self",))
         .filter(case=case, scheme=scheme, status__in=Registration.LIVE_STATUSES)

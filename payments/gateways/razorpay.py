@@ -69,6 +69,7 @@ from payments.gateways.razorpay_wire import (
     summary,
     verified,
 )
+from payments.models import RazorpayOrder
 
 __all__ = ["PAYMENT_EVENTS", "REFUND_EVENTS", "RazorpayGateway"]
 
@@ -109,8 +110,6 @@ class RazorpayGateway(PaymentGateway):
 
     def ensure_order(self, payment):
         """Return the Razorpay order of ``payment``, making it on first use."""
-        from payments.models import RazorpayOrder
-
         existing = RazorpayOrder.objects.filter(payment=payment).first()
         if existing is not None:
             return existing
@@ -179,8 +178,6 @@ class RazorpayGateway(PaymentGateway):
         Raises InvalidCallback for a failed or forged return (it decides
         nothing), GatewayError when Razorpay cannot be asked.
         """
-        from payments.models import RazorpayOrder
-
         order = RazorpayOrder.objects.filter(payment__order_id=order_id).first()
         if order is None:
             raise InvalidCallback("no razorpay order")
@@ -304,8 +301,6 @@ class RazorpayGateway(PaymentGateway):
 
     @staticmethod
     def _stored_order_id(razorpay_order_id) -> str | None:
-        from payments.models import RazorpayOrder
-
         if not razorpay_order_id:
             return None
         return (RazorpayOrder.objects.filter(razorpay_order_id=str(razorpay_order_id)[:40])
@@ -314,8 +309,6 @@ class RazorpayGateway(PaymentGateway):
     # The status query ------------------------------------------------------
 
     def query_status(self, *, order_id: str) -> GatewayNotice:
-        from payments.models import RazorpayOrder
-
         order = RazorpayOrder.objects.filter(payment__order_id=order_id).first()
         if order is None:
             # The browser never reached Razorpay: no order was made there.

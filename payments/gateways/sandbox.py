@@ -43,6 +43,8 @@ from payments.gateways.base import (
     NoticeStatus,
     PaymentGateway,
 )
+from payments.models import SandboxTransaction
+from payments.services import callback_receive
 
 CALLBACK_MODES = (
     "immediate", "before_return", "delay", "after_return", "duplicate", "drop", "reorder",
@@ -79,8 +81,6 @@ class SandboxGateway(PaymentGateway):
             raise InvalidCallback("unreadable body") from exc
 
     def query_status(self, *, order_id: str) -> GatewayNotice:
-        from payments.models import SandboxTransaction
-
         if getattr(settings, "SANDBOX_STATUS_QUERY_FAILS", False):
             raise GatewayError("sandbox bank unreachable (SANDBOX_STATUS_QUERY_FAILS)")
         txn = SandboxTransaction.objects.filter(order_id=order_id).first()
@@ -109,8 +109,6 @@ def bank_decide(*, order_id: str, outcome: str, amount: Decimal, paid_at=None):
 
     ``amount`` is what the bank charged; ``paid_at`` defaults to now.
     """
-    from payments.models import SandboxTransaction
-
     if outcome not in BANK_OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     with transaction.atomic():
@@ -156,9 +154,6 @@ def deliver_callback(*, order_id: str, status: str | None = None) -> int:
     Returns the HTTP status the portal answered. The handler is the one the
     callback URL runs, so the signature is verified exactly as for a bank.
     """
-    from payments.models import SandboxTransaction
-    from payments.services import callback_receive
-
     txn = SandboxTransaction.objects.get(order_id=order_id)
     body, headers = signed_callback(txn, status=status)
     return callback_receive(body=body, headers=headers).http_status
@@ -166,6 +161,7 @@ def deliver_callback(*, order_id: str, status: str | None = None) -> int:
 
 def send_callbacks(*, order_id: str) -> None:
     """Deliver the callback(s) for a decided order as SANDBOX_CALLBACK_MODE says."""
+    # function-level: a cycle, payments.tasks imports this module at module level
     from payments.tasks import deliver_sandbox_callback
 
     mode = getattr(settings, "SANDBOX_CALLBACK_MODE", "immediate")

@@ -104,6 +104,7 @@ def _ask_bank(registration: Registration, *, source: str) -> int:
         except GatewayError:
             unanswered.append(payment_id)
     if unanswered:
+        # function-level: a cycle, payments.tasks imports payments.services at module level
         from payments.tasks import query_payment_status
 
         for payment_id in unanswered:

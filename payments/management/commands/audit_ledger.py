@@ -8,6 +8,7 @@ import sys
 
 from common.commands import JsonCommand
 from payments.audit import audit_ledger
+from payments.services import audit_run_record
 
 
 class Command(JsonCommand):
@@ -20,8 +21,6 @@ class Command(JsonCommand):
     def handle(self, *args, **options):
         result = audit_ledger()
         if options["record"]:
-            from payments.services import audit_run_record
-
             audit_run_record(result=result)
         self.emit(result.as_json())
         if result.total_violations:
