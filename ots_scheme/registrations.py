@@ -26,7 +26,7 @@ from core.mobile import normalise_mobile
 from core.money import format_inr
 from messaging import sms_templates
 from messaging.sms import sms_queue
-from ots_scheme import lifecycle, money_facts
+from ots_scheme import lifecycle, money_facts, services
 from ots_scheme.lifecycle import RegistrationError
 from ots_scheme.models import (
     DISPLACEABLE,
@@ -36,6 +36,7 @@ from ots_scheme.models import (
     RegistrationStatus,
     Scheme,
 )
+from ots_scheme.settlement import QuoteError
 from theft_cases.models import CaseStatus, TheftCase
 
 logger = logging.getLogger(__name__)
@@ -62,9 +63,6 @@ def registration_number_for(registration: Registration) -> str:
 
 def _quote(*, case: TheftCase, scheme: Scheme, on: dt.date):
     """Return the settlement engine's quote for today, or raise RegistrationError."""
-    from ots_scheme import services
-    from ots_scheme.settlement import QuoteError
-
     try:
         return services.quote_for_case(case=case, scheme=scheme, on=on)
     except QuoteError as err:
@@ -184,7 +182,6 @@ def registration_create(
     except IntegrityError as err:
         # Another request won the race past the lock (e.g. SQLite): one stays.
         raise _already_registered() from err
-    from ots_scheme import services
 
     services.quote_apply(registration=registration, quote=quote, on=on)
     registration.registration_number = registration_number_for(registration)

@@ -293,7 +293,6 @@ PENDING_FUNCTION_LEVEL_IMPORTS = {
     "consumers/queries.py",
     "consumers/status_views.py",
     "ots_scheme/catalogue.py",
-    "ots_scheme/registrations.py",
     "theft_cases/importing.py",
     "theft_cases/services.py",
 }
