@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from consumers import journey
 from consumers.masking import mask_digits, mask_name
 from consumers.models import MobileChangeRequest, MobileChangeStatus
 from organization.scoping import visible_to
@@ -117,7 +118,6 @@ def cases_proven_by(session) -> list[TheftCase]:
     The OTP-verified case of the journey in progress, and the cases of the
     registrations opened after OTP (``session["ots_registrations"]``).
     """
-    from consumers import journey
 
     data = journey.flow(session)
     ids = [data["case_id"]] if data.get("verified") and data.get("case_id") else []

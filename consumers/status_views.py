@@ -27,6 +27,7 @@ from messaging.forms import OtpForm
 from messaging.models import OtpPurpose
 from ots_scheme.models import Registration, RegistrationStatus
 from payments.models import PaymentStatus
+from payments.services import PaymentError, payment_start
 
 # --- A registration, its payments and documents --------------------------------
 
@@ -83,7 +84,6 @@ def pay(request, registration_number: str, purpose: str):
     if not journey.may_see(request.session, registration_number):
         return redirect("consumers:status")
     reg = get_object_or_404(Registration, registration_number=registration_number)
-    from payments.services import PaymentError, payment_start
 
     try:
         payment = payment_start(registration=reg, purpose=purpose)

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from ots_scheme.models import Phase, Scheme
+from ots_scheme.services import rules_for
 from ots_scheme.settlement import SchemeRules
 
 _lock = threading.Lock()
@@ -61,8 +62,8 @@ def _ttl() -> float:
 
 
 def _load() -> tuple[CatalogueEntry, ...]:
+    # function-level: a cycle, ots_scheme.queries imports this module at module level
     from ots_scheme.queries import schemes_with_phases
-    from ots_scheme.services import rules_for
 
     return tuple(
         CatalogueEntry(scheme=scheme, phases=tuple(scheme.phases.all()), rules=rules_for(scheme))
