@@ -19,6 +19,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import IO
 
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +156,9 @@ class Sheet:
     header: list[str]
     rows: Iterator[tuple[int, dict]]
     close: Callable[[], None]
+    # The same records before ``rows`` checks and names their cells (read
+    # one or the other): ``(line, cells)``.
+    records: Iterator[tuple[int, list]]
 
 
 def _header(cells) -> list[str]:
@@ -284,7 +288,7 @@ def open_sheet(handle: IO[bytes]) -> Sheet:
         close()
         raise ImportFileError("missing_columns", columns=", ".join(missing))
     header = _without_repeats(header)
-    return Sheet(header=header, rows=_pairs(header, numbered), close=close)
+    return Sheet(header=header, rows=_pairs(header, numbered), close=close, records=numbered)
 
 
 def check_file(handle: IO[bytes]) -> None:
@@ -301,10 +305,31 @@ def check_file(handle: IO[bytes]) -> None:
 
 
 def count_rows(handle: IO[bytes]) -> int:
-    """Return the number of non-blank data rows (for the progress bar)."""
+    """Return the number of non-blank data rows (for the progress bar).
+
+    A quick pass over the cells as read: the validation that follows checks
+    them (and refuses the file with its reason), this only counts the rows
+    ``Sheet.rows`` will yield, and refuses a file with too many.
+    """
     sheet = open_sheet(handle)
+    named = [i for i, name in enumerate(sheet.header) if name]
+    width = max(named) + 1
+    pick = itemgetter(*named)
+    rows = 0
     try:
-        return sum(1 for _ in sheet.rows)
+        for _line, cells in sheet.records:
+            if len(cells) < width:
+                cells = [*cells, *([None] * (width - len(cells)))]
+            values = pick(cells)
+            try:
+                blank = not "".join(values).strip()  # a CSV row, checked in C
+            except TypeError:
+                blank = all(cell_text(v) == "" for v in values)
+            if not blank:
+                rows += 1
+                if rows > MAX_ROWS:
+                    raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}")
+        return rows
     except UnicodeDecodeError as exc:
         raise ImportFileError("not_utf8") from exc
     finally:

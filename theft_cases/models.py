@@ -70,7 +70,14 @@ class Consumer(models.Model):
     email = models.EmailField(_("email"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(table_name="consumers_historicalconsumer")
+    # History rows are read by ``id`` (one consumer's history) and
+    # ``history_date`` only: the other indexes simple-history would copy only
+    # slow a bulk import down (migration 0008). Its user is checked by the
+    # ORM, not by a deferred constraint per row (``user_db_constraint``).
+    history = HistoricalRecords(
+        table_name="consumers_historicalconsumer",
+        no_db_index=["mobile", "account_number"], user_db_constraint=False,
+    )
 
     class Meta:
         db_table = "consumers_consumer"
@@ -114,7 +121,13 @@ class TheftCase(models.Model):
     )
     flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Read by ``id`` (a case's history page, the admin) and ``history_date``
+    # only; see Consumer.history.
+    history = HistoricalRecords(
+        no_db_index=["case_number", "detection_date", "consumer", "sub_division",
+                     "fed_at", "fed_by"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("theft case")

@@ -241,3 +241,21 @@ def test_changed_assessment_requotes_unfrozen_registration(users, schemes,
     registration.refresh_from_db()
     assert registration.assessment == Decimal("50000.00")
     assert registration.total_payable == Decimal("33000.00")  # 50 % + ₹8,000 compounding
+
+
+
+def test_row_total_counts_what_the_import_processes(users):
+    """The progress bar's total ("n of N rows") is the number of rows validated."""
+    from theft_cases.import_files import count_rows
+
+    from .importfiles import COLUMNS
+
+    columns = [COLUMNS[0], "", *COLUMNS[1:], "note"]
+    rows = [*mixed_rows(), {"note": "a named extra column counts"},
+            {"": "a cell under no column name does not"}, {}]
+    csv_text = csv_bytes(rows, columns=columns, blank_lines=True).decode("utf-8")
+    files = [(csv_text + "LKO/AMN/2023/0777\r\n").encode("utf-8"),  # a one-cell row
+             xlsx_bytes(rows, columns=columns)]
+    for data, expected in zip(files, [12, 11], strict=True):
+        outcome = run(data, users["je_aminabad"], apply=False)
+        assert count_rows(io.BytesIO(data)) == outcome.processed == expected
