@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from common.exports import SafeCsvWriter
 from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
+from theft_cases.bulk_apply import BulkWriter
 from theft_cases.import_files import ImportFileError, open_sheet
 from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, OrmWriter
 from theft_cases.rows import cell_text, parse_row
@@ -171,7 +172,6 @@ class SeenNumbers:
 def writer_class():
     """Set-based on PostgreSQL (the scale target); the ORM elsewhere (SQLite)."""
     if connection.vendor == "postgresql":
-        from theft_cases.bulk_apply import BulkWriter
 
         return BulkWriter
     return OrmWriter

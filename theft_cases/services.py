@@ -170,6 +170,7 @@ def _set_progress(case_import_id: int, processed: int, *, in_database: bool) -> 
 @transaction.atomic
 def import_upload(*, user, uploaded_file, language: str = "hi") -> CaseImport:
     """Keep the uploaded file and queue its validation (the preview)."""
+    # function-level: a cycle, theft_cases.tasks imports this module at module level
     from theft_cases.tasks import validate_case_import
 
     if not broker_available():
@@ -289,6 +290,7 @@ def import_fail_unexpected(*, case_import_id: int, error: Exception,
 @transaction.atomic
 def import_confirm(*, user, case_import_id: int, language: str = "hi") -> CaseImport:
     """Accept the preview: queue the apply step (once)."""
+    # function-level: a cycle, theft_cases.tasks imports this module at module level
     from theft_cases.tasks import apply_case_import
 
     case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
@@ -381,6 +383,7 @@ def resume_stalled_imports(*, stalled_after: dt.timedelta = dt.timedelta(minutes
     transaction, so a copy queued beside a slow but living task only waits
     and then finds nothing to do.
     """
+    # function-level: a cycle, theft_cases.tasks imports this module at module level
     from theft_cases.tasks import apply_case_import, validate_case_import
 
     cutoff = timezone.now() - stalled_after

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organization', '0002_orgunit_office_contacts'),
-        ('theft_cases', '0007_sweep_heap_only_updates'),
+        ('theft_cases', '0008_move_actions_to_defaulters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
