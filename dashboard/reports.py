@@ -111,10 +111,23 @@ def dashboard_context(*, user, scheme, unit: OrgUnit) -> dict:
     }
 
 
+# The unposted figures count live ledger rows (an anti-join over every entry
+# older than 24 h): kept per viewer, unit and language until the ledger
+# changes (a new entry or posting) or a minute passes (entries cross the 24 h
+# line with time), within DESIGN §6's "figures at most 60 s old".
+UNPOSTED_FRESH_SECONDS = 60
+
+
 def unposted_by_division(*, user, unit: OrgUnit) -> list[dict]:
     """Entries billing has not posted for 24 h, per division (DESIGN §8)."""
-    entries = visible_in(unit, visible_to(user, LedgerEntry.objects.all()))
-    return ledger_feed.unposted_by_division(entries)
+    key = (f"dashboard:unposted:{ledger_feed.ledger_version()}:{user.pk}:{unit.pk}:"
+           f"{active_language()}")
+    figures = cache.get(key)
+    if figures is None:
+        entries = visible_in(unit, visible_to(user, LedgerEntry.objects.all()))
+        figures = ledger_feed.unposted_by_division(entries)
+        cache.set(key, figures, UNPOSTED_FRESH_SECONDS)
+    return figures
 
 
 def _export_rows(*, user, scheme, unit):

@@ -168,6 +168,17 @@ def unposted_entries(entries: QuerySet, *, now: dt.datetime | None = None) -> Qu
     return entries.filter(created_at__lte=cutoff, posting__isnull=True)
 
 
+def ledger_version() -> str:
+    """A stamp that changes with every new entry or posting (both tables only grow).
+
+    The newest row of each by primary key (two index lookups), with its time,
+    so a database rebuilt with the same ids does not repeat a stamp.
+    """
+    last = LedgerEntry.objects.order_by("-id").values_list("id", "created_at").first()
+    posted = LedgerPosting.objects.order_by("-id").values_list("id", "posted_at").first()
+    return "|".join(f"{row[0]}@{row[1].timestamp()}" if row else "0" for row in (last, posted))
+
+
 def unposted_by_division(entries: QuerySet, *, now: dt.datetime | None = None) -> list[dict]:
     """Count and sum the unposted entries per division (credits minus refunds apart)."""
     rows = (

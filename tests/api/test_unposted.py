@@ -54,3 +54,17 @@ def test_staff_list_is_scoped(as_user, entries, client):
     assert list(chowk.context["page"]) == [entries["chowk"]]
     director = as_user("director").get(url, {"division": "aminabad"})
     assert list(director.context["page"]) == [entries["old"]]
+
+
+def test_a_posting_shows_on_the_dashboard_at_once(as_user, entries, users, schemes):
+    director = as_user("director")
+    page = director.get(reverse("dashboard:home"))
+    assert {row["code"]: row for row in page.context["unposted"]}["aminabad"]["credits"] == 1
+    entries["old"].refresh_from_db()
+    ledger_posting_record(entries=LedgerEntry.objects.all(), seq=entries["old"].seq,
+                          reference="RMS-2", user=users["admin"])
+    # The figures are kept for a minute, but not past a change of the ledger.
+    page = director.get(reverse("dashboard:home"))
+    after = {row["code"]: row for row in page.context["unposted"]}
+    assert "aminabad" not in after
+    assert after["chowk"]["credits"] == 1
