@@ -56,12 +56,12 @@ def registration(request, registration_number: str):
     # What was credited, and what is still due, come from the registration
     # (DESIGN §4.2a: balance due = frozen total − money credited).
     paid = reg.credited
+    # Money held for staff asks for nothing until they decide.
     due = None
-    if reg.held_reason:
-        pass  # the money is with staff: nothing is asked for until they decide
-    elif reg.status == RegistrationStatus.SUBMITTED:
+    if not reg.held_reason and reg.status == RegistrationStatus.SUBMITTED:
         due = ("registration_fee", reg.registration_fee)
-    elif reg.status in Registration.BALANCE_DUE_STATUSES and reg.balance_due:
+    elif (not reg.held_reason and reg.status in Registration.BALANCE_DUE_STATUSES
+          and reg.balance_due):
         due = ("balance", reg.balance_due)
     fee_paid = reg.is_fee_paid
     return render(request, "consumers/registration.html", {

@@ -18,5 +18,4 @@ class PaymentsConfig(AppConfig):
                              fee_succeeded=queries.fee_payments_succeeded)
         # theft_cases sits below too: the staff case page gets the case's
         # registrations and their payments from here.
-        on_case_page("payments", detail=queries.registrations_on_case_page,
-                     history=queries.registrations_in_case_history)
+        on_case_page("payments", detail=queries.registrations_on_case_page)

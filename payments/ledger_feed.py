@@ -31,8 +31,8 @@ import datetime as dt
 from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from common.language import active_language
 from organization.models import OrgUnit
 from payments.feed_models import LedgerPosting, LedgerSequence
 from payments.models import LedgerEntry
@@ -188,7 +188,7 @@ def unposted_by_division(entries: QuerySet, *, now: dt.datetime | None = None) -
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by("sub_division__parent__code", "kind")
     )
-    english = (get_language() or "hi").startswith("en")
+    english = active_language() == "en"
     divisions: dict[str, dict] = {}
     for row in rows:
         code = row["sub_division__parent__code"]

@@ -169,8 +169,3 @@ def registrations_on_case_page(case) -> None:
         .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("-created_at")))
         .order_by("-created_at")
     )
-
-
-def registrations_in_case_history(case) -> list:
-    """Registrations keep their own history page: none in the case's."""
-    return []

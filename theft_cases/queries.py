@@ -23,12 +23,12 @@ from theft_cases.rows import COLUMNS
 # (``PaymentsConfig.ready``), ``defaulters`` the case's action items and their
 # history (``DefaultersConfig.ready``).
 _CASE_PAGE_PARTS: dict[str, tuple[Callable[[TheftCase], None],
-                                  Callable[[TheftCase], list[HistoryEntry]]]] = {}
+                                  Callable[[TheftCase], list[HistoryEntry]] | None]] = {}
 
 
 def on_case_page(name: str, *, detail: Callable[[TheftCase], None],
-                 history: Callable[[TheftCase], list[HistoryEntry]]) -> None:
-    """Register ``detail(case)`` (sets what the page shows) and ``history(case)``."""
+                 history: Callable[[TheftCase], list[HistoryEntry]] | None = None) -> None:
+    """Register ``detail(case)`` (sets what the page shows) and, if any, ``history(case)``."""
     _CASE_PAGE_PARTS[name] = (detail, history)
 
 
@@ -123,7 +123,8 @@ def case_history(case: TheftCase) -> list[HistoryEntry]:
         case.consumer.history.all(), "consumer"
     )
     for _detail, history in _CASE_PAGE_PARTS.values():
-        entries += history(case)
+        if history is not None:
+            entries += history(case)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 

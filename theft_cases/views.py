@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from common.exports import csv_response, xlsx_response
+from common.language import active_language
 from common.pagination import BoundedLazyPaginator
 from core.dates import today_ist
 from organization.scoping import staff_required, visible_to
@@ -158,7 +158,7 @@ def import_list(request):
         try:
             case_import = services.import_upload(
                 user=request.user, uploaded_file=form.cleaned_data["file"],
-                language=get_language() or "hi",
+                language=active_language(),
             )
         except ValidationError as exc:  # e.g. the background service is down
             form.add_error(None, exc)
@@ -208,7 +208,7 @@ def import_apply(request, pk: int):
     case_import = queries.import_for_staff(request.user, pk)
     try:
         services.import_confirm(user=request.user, case_import_id=case_import.pk,
-                                language=get_language() or "hi")
+                                language=active_language())
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, exc.messages[0] if hasattr(exc, "messages") else str(exc))
     return redirect("theft_cases:import_detail", pk=case_import.pk)
