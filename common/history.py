@@ -61,3 +61,34 @@ def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
         user_field = history_model._meta.get_field("history_user")
         columns[user_field.column] = Value(user_id, output_field=BigIntegerField())
     return insert_select(history_model._meta.db_table, columns, queryset)
+
+
+def history_insert_sql(model, source: str, *, when: dt.datetime, reason: str,
+                       history_type: str, user_id: int | None) -> tuple[str, list]:
+    """Return ``INSERT INTO <history> (…) SELECT … FROM source`` and its parameters.
+
+    ``source`` names a relation with the model's own columns, such as the
+    ``RETURNING *`` rows of an ``INSERT`` in a data-modifying ``WITH``: the
+    history rows are written from the rows just written, without reading the
+    table again. One row per row of ``source``, as :func:`record_history`.
+    """
+    history_model = model.history.model
+    quote = connection.ops.quote_name
+    columns, values, params = [], [], []
+    for field in history_model._meta.concrete_fields:
+        if field.name in HISTORY_OWN_FIELDS:
+            continue
+        columns.append(quote(field.column))
+        values.append(f"{source}.{quote(field.column)}")
+    own = {"history_date": when, "history_change_reason": reason,
+           "history_type": history_type}
+    if user_id is not None:
+        own["history_user"] = user_id
+    for name, value in own.items():
+        field = history_model._meta.get_field(name)
+        columns.append(quote(field.column))
+        values.append("%s")
+        params.append(value)
+    sql = (f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608  # nosec B608
+           f"SELECT {', '.join(values)} FROM {source}")
+    return sql, params

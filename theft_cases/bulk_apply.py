@@ -12,6 +12,10 @@ change reason, as django-simple-history's bulk helpers write them on the ORM
 path (:mod:`theft_cases.orm_apply`, which answers the same questions the
 same way).
 
+A file's preview can *keep* its staged rows (``kept``: an unlogged table
+named after the import, see :mod:`theft_cases.import_kept`): the apply then
+classifies and writes them in SQL alone, without reading the file again.
+
 Table and column names come from the models' ``_meta`` (quoted), never
 from the file; every value travels as a ``COPY`` cell or a query parameter.
 """
@@ -26,7 +30,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from common.history import record_history
+from common.history import history_insert_sql, record_history
 from organization.models import OrgUnit
 from theft_cases.models import TheftCase
 from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, consumer_model
@@ -34,6 +38,8 @@ from theft_cases.rows import CaseRow
 
 # Staged rows are written every this many (and at the end).
 FLUSH_ROWS = 20_000
+# After creating this many cases the import refreshes the tables' statistics.
+ANALYZE_AFTER = 10_000
 RESULTS = {None: "created", "u": "updated", "n": "unchanged",
            "o": "case_outside_jurisdiction", "k": "case_number_other_capitals"}
 
@@ -77,6 +83,14 @@ class _Names:
 
 def _differs(pairs, alias: str) -> str:
     return " OR ".join(f"{alias}.{target} IS DISTINCT FROM s.{stage}" for stage, target in pairs)
+
+
+def _sequence(model) -> str:
+    """The name of the sequence behind the model's primary key."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                       [model._meta.db_table, model._meta.pk.column])
+        return cursor.fetchone()[0]
 
 
 def _insert(model, table: str, given: dict[str, str], values_of: dict[str, object], now,
@@ -127,37 +141,55 @@ def copy_rows(cursor, table: str, columns: list[str], text: str) -> None:
 class BulkWriter:
     """The set-based counterpart of :class:`theft_cases.orm_apply.OrmWriter`."""
 
-    def __init__(self, *, user, prefix: str, apply: bool, change_reason: str):
+    def __init__(self, *, user, prefix: str, apply: bool, change_reason: str,
+                 kept: str | None = None, create: bool = True):
+        """Stage in a temporary table, or in the unlogged table ``kept``.
+
+        ``kept`` with ``create``: a preview that keeps its rows (the table is
+        made afresh, and dropped by :meth:`close` unless :meth:`keep` was
+        called); without ``create``: the apply of rows kept by a preview.
+        """
         self.user = user
         self.prefix = prefix
         self.apply = apply
         self.change_reason = change_reason
         self.names = _Names()
-        self.stage = q(f"import_stage_{uuid.uuid4().hex[:12]}")
+        self.stage = q(kept or f"import_stage_{uuid.uuid4().hex[:12]}")
+        self.kept = kept is not None
+        self.drop_on_close = not self.kept or create
         self.staged = 0
+        self.staged_total = 0
+        self.created = 0
         self.changed_money: list[int] = []
         n = self.names
         columns = [f"{stage} {kind}" for stage, _, kind in n.case + n.person]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.stage} (line integer PRIMARY KEY, "
-                f"key text NOT NULL, case_number text NOT NULL, {', '.join(columns)}, "
-                "action char(1), case_id bigint, consumer_id bigint, person boolean, "
-                "money boolean)"
-            )
+        if create:
+            kind = "UNLOGGED" if self.kept else "TEMPORARY"
+            with connection.cursor() as cursor:
+                if self.kept:
+                    cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
+                cursor.execute(
+                    f"CREATE {kind} TABLE {self.stage} (line integer PRIMARY KEY, "
+                    f"key text NOT NULL, case_number text NOT NULL, {', '.join(columns)}, "
+                    "action char(1), case_id bigint, consumer_id bigint, person boolean, "
+                    "money boolean, refused char(1))"
+                )
         case_diff = _differs([(s, t) for s, t, _ in n.case], "c")
         person_diff = _differs([(s, t) for s, t, _ in n.person], "p")
         money_diff = _differs(n.money, "c")
+        action = (f"CASE WHEN NOT starts_with(u.{n.unit_path}, %s) THEN 'o' "
+                  f"WHEN c.{n.case_number} <> s.case_number THEN 'k' "
+                  f"WHEN {case_diff} OR {person_diff} THEN 'u' ELSE 'n' END")
+        joined = (f"{n.case_table} c JOIN {n.unit_table} u ON u.{n.unit_pk} = c.{n.case_unit} "
+                  f"JOIN {n.consumer_table} p ON p.{n.consumer_pk} = c.{n.case_consumer}")
         self._classify = (
             f"UPDATE {self.stage} s SET case_id = c.{n.case_pk}, "  # noqa: S608  # nosec B608
-            f"consumer_id = c.{n.case_consumer}, action = CASE "
-            f"WHEN NOT starts_with(u.{n.unit_path}, %s) THEN 'o' "
-            f"WHEN c.{n.case_number} <> s.case_number THEN 'k' "
-            f"WHEN {case_diff} OR {person_diff} THEN 'u' ELSE 'n' END, "
-            f"person = ({person_diff}), money = ({money_diff}) "
-            f"FROM {n.case_table} c JOIN {n.unit_table} u ON u.{n.unit_pk} = c.{n.case_unit} "
-            f"JOIN {n.consumer_table} p ON p.{n.consumer_pk} = c.{n.case_consumer} WHERE "
+            f"consumer_id = c.{n.case_consumer}, action = {action}, "
+            f"person = ({person_diff}), money = ({money_diff}) FROM {joined} WHERE "
         )
+        # The preview only reads the outcome: its staged rows stay as copied.
+        self._outcomes = (f"SELECT s.line, {action} FROM {self.stage} s, {joined} "  # noqa: S608  # nosec B608
+                          "WHERE ")
         self.copy_columns = ["line", "key", "case_number",
                              *(s for s, _, _ in n.case), *(s for s, _, _ in n.person)]
 
@@ -168,39 +200,54 @@ class BulkWriter:
             return []
         lines = []
         for line, row, unit_id in valid:
-            key = row.case_number.upper()
+            texts = (row.case_number.upper(), row.case_number, row.fir_number,
+                     row.police_station, row.name, row.father_or_husband_name, row.address)
+            joined = "".join(texts)
+            if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+                texts = tuple(text.translate(_ESCAPE) for text in texts)
+            key, number, fir, station, name, relative, address = texts
             lines.append("\t".join((
-                str(line), key.translate(_ESCAPE), row.case_number.translate(_ESCAPE),
-                row.detection_date.isoformat(), str(unit_id), row.category, row.theft_type,
-                "\\N" if row.load_kw is None else str(row.load_kw),
-                row.fir_number.translate(_ESCAPE), row.police_station.translate(_ESCAPE),
+                str(line), key, number, row.detection_date.isoformat(), str(unit_id),
+                row.category, row.theft_type,
+                "\\N" if row.load_kw is None else str(row.load_kw), fir, station,
                 str(row.assessment_amount), str(row.compounding_fee),
-                str(row.deposited_amount), row.name.translate(_ESCAPE),
-                row.father_or_husband_name.translate(_ESCAPE), row.address.translate(_ESCAPE),
+                str(row.deposited_amount), name, relative, address,
                 row.mobile, row.account_number,
             )))
         lines.append("")
         first = valid[0][0]
+        matching = f"s.line >= %s AND upper(c.{self.names.case_number}) = s.key"
         with connection.cursor() as cursor:
             copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines))
-            # Rows no case matches keep action NULL: they are the new cases.
-            cursor.execute(
-                self._classify + f"s.line >= %s AND upper(c.{self.names.case_number}) = s.key",
-                [self.prefix, first],
-            )
+            # Rows no case matches have no outcome yet: they are the new cases.
             known: dict[int, str] = {}
-            if cursor.rowcount:
-                if self.apply:
+            if self.apply:
+                cursor.execute(self._classify + matching, [self.prefix, first])
+                if cursor.rowcount:
                     self._lock_changed(cursor, first)
-                cursor.execute(
-                    f"SELECT line, action FROM {self.stage} "  # noqa: S608  # nosec B608
-                    "WHERE line >= %s AND action IS NOT NULL", [first])
+                    cursor.execute(
+                        f"SELECT line, action FROM {self.stage} "  # noqa: S608  # nosec B608
+                        "WHERE line >= %s AND action IS NOT NULL", [first])
+                    known = dict(cursor.fetchall())
+            else:
+                cursor.execute(self._outcomes + matching, [self.prefix, first])
                 known = dict(cursor.fetchall())
+                if self.kept:
+                    self._mark_refused(cursor, known)
         self.staged += len(valid)
+        self.staged_total += len(valid)
         results = [(line, RESULTS[known.get(line)]) for line, _, _ in valid]
-        if self.staged >= FLUSH_ROWS:
+        if self.staged >= FLUSH_ROWS and not self.kept:
             self._write() if self.apply else self._clear()
         return results
+
+    def _mark_refused(self, cursor, known: dict[int, str]) -> None:
+        """Note on the kept rows which ones the preview refused (and why)."""
+        for code in ("o", "k"):
+            lines = [line for line, action in known.items() if action == code]
+            if lines:
+                cursor.execute(f"UPDATE {self.stage} SET refused = %s "  # noqa: S608  # nosec B608
+                               "WHERE line = ANY(%s)", [code, lines])
 
     def _lock_changed(self, cursor, first: int) -> None:
         """Lock the cases (and consumers) about to change, then classify them again.
@@ -225,39 +272,30 @@ class BulkWriter:
     def flush(self) -> list[int]:
         if self.apply and self.staged:
             self._write()
+        self._analyze_if_grown()
         money, self.changed_money = self.changed_money, []
         return money
 
+    def _analyze_if_grown(self) -> None:
+        """Refresh the planner's statistics after a large import.
+
+        Until autovacuum comes round, the planner would plan the next import
+        (or any list) against the tables' old sizes — a freshly filled table
+        still counted as nearly empty gets scanned whole for each chunk.
+        ``ANALYZE`` samples the rows this transaction wrote too.
+        """
+        if self.created < ANALYZE_AFTER:
+            return
+        self.created = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.names.case_table}, {self.names.consumer_table}")
+
     def _write(self) -> None:
-        n, stage, user_id = self.names, self.stage, self.user.pk
-        consumer = consumer_model()
+        n, stage = self.names, self.stage
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_get_serial_sequence(%s, %s), pg_get_serial_sequence(%s, %s)",
-                [consumer._meta.db_table, consumer._meta.pk.column,
-                 TheftCase._meta.db_table, TheftCase._meta.pk.column])
-            consumer_seq, case_seq = cursor.fetchone()
-            # Ids in line order, as the ORM's bulk_create hands them out.
-            cursor.execute(
-                f"WITH n AS (SELECT line, nextval(%s) AS p, nextval(%s) AS c FROM "  # noqa: S608  # nosec B608
-                f"(SELECT line FROM {stage} WHERE action IS NULL ORDER BY line) o) "
-                f"UPDATE {stage} s SET consumer_id = n.p, case_id = n.c FROM n "
-                "WHERE s.line = n.line", [consumer_seq, case_seq])
-            if cursor.rowcount:
-                person = {consumer._meta.pk.attname: "s.consumer_id"}
-                person.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
-                               in zip(CONSUMER_FIELDS, n.person, strict=True)})
-                cursor.execute(*_insert(consumer, n.consumer_table, person, {}, now, stage,
-                                        "s.action IS NULL"))
-                case = {TheftCase._meta.pk.attname: "s.case_id", "case_number": "s.case_number",
-                        "consumer_id": "s.consumer_id"}
-                case.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
-                             in zip(CASE_FIELDS, n.case, strict=True)})
-                cursor.execute(*_insert(TheftCase, n.case_table, case,
-                                        {"fed_at": now, "fed_by_id": user_id}, now, stage,
-                                        "s.action IS NULL"))
-                self._history(None, "+", now)
+            cursor.execute(*self._create_statement(now))
+            self.created += max(cursor.rowcount, 0)
             case_set = ", ".join(f"{target} = s.{column}" for column, target, _ in n.case)
             cursor.execute(
                 f"UPDATE {n.case_table} c SET {case_set}, {n.updated_case} = %s "  # noqa: S608  # nosec B608
@@ -276,6 +314,45 @@ class BulkWriter:
                 self.changed_money.extend(row[0] for row in cursor.fetchall())
         self._clear()
 
+    def _create_statement(self, now) -> tuple[str, list]:
+        """One statement for the new cases: consumers, cases and both history rows.
+
+        A data-modifying ``WITH``: ids in line order (as the ORM's
+        ``bulk_create`` hands them out), each consumer before its case, and
+        the ``+`` history rows from the rows just inserted (``RETURNING``),
+        with the importing user and the change reason.
+        """
+        n, stage, user_id = self.names, self.stage, self.user.pk
+        consumer = consumer_model()
+        params: list = [
+            _sequence(consumer), _sequence(TheftCase),
+        ]
+        parts = [
+            f"s AS (SELECT o.*, nextval(%s) AS new_consumer, nextval(%s) AS new_case "  # noqa: S608  # nosec B608
+            f"FROM (SELECT * FROM {stage} WHERE action IS NULL ORDER BY line) o)"
+        ]
+        person = {consumer._meta.pk.attname: "s.new_consumer"}
+        person.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
+                       in zip(CONSUMER_FIELDS, n.person, strict=True)})
+        sql, more = _insert(consumer, n.consumer_table, person, {}, now, "s", "true")
+        parts.append(f"p AS ({sql} RETURNING *)")
+        params += more
+        case = {TheftCase._meta.pk.attname: "s.new_case", "case_number": "s.case_number",
+                "consumer_id": "s.new_consumer"}
+        case.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
+                     in zip(CASE_FIELDS, n.case, strict=True)})
+        sql, more = _insert(TheftCase, n.case_table, case,
+                            {"fed_at": now, "fed_by_id": user_id}, now, "s", "true")
+        parts.append(f"c AS ({sql} RETURNING *)")
+        params += more
+        sql, more = history_insert_sql(consumer, "p", when=now, reason=self.change_reason,
+                                       history_type="+", user_id=user_id)
+        parts.append(f"h AS ({sql})")
+        params += more
+        sql, more = history_insert_sql(TheftCase, "c", when=now, reason=self.change_reason,
+                                       history_type="+", user_id=user_id)
+        return "WITH " + ", ".join(parts) + " " + sql, params + more
+
     def _clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {self.stage}")
@@ -293,7 +370,46 @@ class BulkWriter:
             record_history(rows, when=now, reason=self.change_reason,
                            history_type=history_type, user_id=self.user.pk)
 
+    # --- Kept rows (a preview's, applied later) ----------------------------------------
+
+    def keep(self, description: str) -> None:
+        """Keep the preview's staged rows past :meth:`close`, described by ``description``."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"COMMENT ON TABLE {self.stage} IS %s", [description])  # noqa: S608  # nosec B608
+        self.drop_on_close = False
+
+    def apply_kept(self, rows: int) -> dict[str, int] | None:
+        """Classify and write the kept rows of a preview, in SQL alone.
+
+        Returns the counts, or None — nothing written — when the rows are not
+        all there (an unlogged table is emptied by a crash) or when a row
+        the preview accepted is now refused, or the other way round (a case
+        moved out of the uploader's jurisdiction meanwhile, say): the caller
+        then reads the file again, and the report says why for each row.
+        """
+        n, stage = self.names, self.stage
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {stage}")  # noqa: S608  # nosec B608
+            if cursor.fetchone()[0] != rows:
+                return None
+            cursor.execute(self._classify + f"upper(c.{n.case_number}) = s.key", [self.prefix])
+            if cursor.rowcount:
+                self._lock_changed(cursor, 0)
+            cursor.execute(
+                f"SELECT count(*) FILTER (WHERE coalesce(refused, '') <> CASE "  # noqa: S608  # nosec B608
+                "WHEN action IN ('o', 'k') THEN action ELSE '' END), "
+                "count(*) FILTER (WHERE action IS NULL), count(*) FILTER (WHERE action = 'u'), "
+                f"count(*) FILTER (WHERE action = 'n') FROM {stage}")
+            moved, created, updated, unchanged = cursor.fetchone()
+        if moved:
+            return None
+        self.staged = rows
+        self._write()
+        return {"created": created, "updated": updated, "unchanged": unchanged}
+
     def close(self) -> None:
+        if not self.drop_on_close:
+            return
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
 

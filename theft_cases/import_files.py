@@ -304,6 +304,29 @@ def check_file(handle: IO[bytes]) -> None:
         handle.seek(0)
 
 
+def estimate_rows(handle: IO[bytes]) -> int:
+    """Return the rows to expect, for the progress bar while validating.
+
+    A CSV's lines are counted as bytes (a line is at least a row: a quoted
+    cell may hold a line break, and blank rows are skipped), without parsing
+    it; a spreadsheet's rows are counted by :func:`count_rows`. The
+    validation then stores the exact count.
+    """
+    if detect_format(handle) != "csv":
+        return count_rows(handle)
+    lines = 0
+    last = b"\n"
+    try:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    finally:
+        handle.seek(0)
+    if last != b"\n":
+        lines += 1
+    return min(max(lines - 1, 0), MAX_ROWS)
+
+
 def count_rows(handle: IO[bytes]) -> int:
     """Return the number of non-blank data rows (for the progress bar).
 

@@ -12,12 +12,16 @@ error report; only the first :data:`INLINE_REJECTED_LIMIT` are kept inline.
 
 The preview and the apply run the same pipeline; the apply runs it again
 inside one transaction (the caller's ``transaction.atomic``) so the outcome
-reflects the database at the moment of applying.
+reflects the database at the moment of applying. On PostgreSQL the preview
+of a file keeps its valid rows (:mod:`theft_cases.import_kept`) and the
+apply classifies and writes those in SQL (:func:`apply_kept`), reading the
+file again only when something the rows were checked against has changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,11 +29,12 @@ from itertools import islice
 from typing import IO
 
 from django.db import DatabaseError, connection, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.exports import SafeCsvWriter
-from organization.models import OrgUnit, UnitKind
 from organization.scoping import unit_path_prefix
+from theft_cases import import_kept
 from theft_cases.bulk_apply import BulkWriter
 from theft_cases.import_files import ImportFileError, open_sheet
 from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, OrmWriter
@@ -152,17 +157,22 @@ class SeenNumbers:
 
     def first_seen(self, numbers: list[str]) -> set[str]:
         """Record ``numbers``; return those never seen before in this file."""
+        if connection.vendor == "postgresql":
+            # The whole chunk as one array parameter.
+            return self._insert("SELECT unnest(%s::text[])", [numbers]) if numbers else set()
         fresh: set[str] = set()
         for start in range(0, len(numbers), 1000):
             batch = numbers[start:start + 1000]
-            placeholders = ", ".join(["(%s)"] * len(batch))
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {self.table} (case_number) VALUES {placeholders} "  # noqa: S608  # nosec B608
-                    "ON CONFLICT DO NOTHING RETURNING case_number", batch,
-                )
-                fresh.update(row[0] for row in cursor.fetchall())
+            fresh |= self._insert("VALUES " + ", ".join(["(%s)"] * len(batch)), batch)
         return fresh
+
+    def _insert(self, rows: str, params: list) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} (case_number) {rows} "  # noqa: S608  # nosec B608
+                "ON CONFLICT DO NOTHING RETURNING case_number", params,
+            )
+            return {row[0] for row in cursor.fetchall()}
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
@@ -179,7 +189,8 @@ def writer_class():
 
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
-                 change_reason: str, prefix: str | None = None, keep_rows: bool = False):
+                 change_reason: str, prefix: str | None = None, keep_rows: bool = False,
+                 keep_for: int | None = None):
         prefix = unit_path_prefix(user) if prefix is None else prefix
         if prefix is None:
             raise ImportFileError("no_jurisdiction")
@@ -193,14 +204,16 @@ class _Run:
         # per-row answer); a file import keeps only counts.
         self.row_results: dict[int, str] | None = {} if keep_rows else None
         self.inline_limit = None if keep_rows else INLINE_REJECTED_LIMIT
+        self.sub_divisions = import_kept.sub_division_map()
+        writer = writer_class()
+        # A file's preview on PostgreSQL keeps its rows for the apply.
+        self.keep_for = keep_for if (keep_for is not None and not apply
+                                     and writer is BulkWriter) else None
+        options = {} if self.keep_for is None else {
+            "kept": import_kept.table_name(self.keep_for)}
         self.seen = SeenNumbers()
-        self.writer = writer_class()(user=user, prefix=prefix, apply=apply,
-                                     change_reason=change_reason)
-        self.sub_divisions = {
-            code: (pk, path) for code, pk, path in OrgUnit.objects.filter(
-                kind=UnitKind.SUB_DIVISION
-            ).values_list("code", "pk", "path")
-        }
+        self.writer = writer(user=user, prefix=prefix, apply=apply,
+                             change_reason=change_reason, **options)
         self.outcome = Outcome()
 
     def reject(self, line: int, raw: dict, columns: list[str], codes: list[str]) -> None:
@@ -247,8 +260,13 @@ class _Run:
                 self.reject(line, raws[line], ["case_number"], [result])
 
     def finish(self) -> None:
-        """Write what is staged; drop the tables of this run."""
+        """Write what is staged (or keep it, for the apply); drop the tables of this run."""
         self.outcome.changed_money_case_ids.extend(self.writer.flush())
+        if self.keep_for is not None:
+            self.writer.keep(json.dumps(import_kept.description(
+                case_import_id=self.keep_for, user_id=self.user.pk, prefix=self.prefix,
+                today=self.today, language=get_language(), units=self.sub_divisions,
+                rows=self.writer.staged_total)))
         self.close()
 
     def close(self) -> None:
@@ -267,11 +285,13 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
                report_stream: IO[str] | None = None,
                progress: Callable[[int], None] | None = None,
                change_reason: str = "bulk import",
-               chunk_size: int = CHUNK_SIZE) -> Outcome:
+               chunk_size: int = CHUNK_SIZE, keep_for: int | None = None) -> Outcome:
     """Validate (and with ``apply``, write) every row of an uploaded file.
 
     With ``apply`` the caller holds a transaction: any error undoes the
     whole import. Raises :class:`ImportFileError` when the file is refused.
+    ``keep_for`` (an import's id, validating only) keeps the valid rows for
+    :func:`apply_kept`, where the database can.
     """
     if apply and not transaction.get_connection().in_atomic_block:
         raise RuntimeError("apply the import inside transaction.atomic")
@@ -279,7 +299,7 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
     try:
         report = ErrorReport(report_stream, sheet.header) if report_stream else None
         run = _Run(user=user, today=today, apply=apply, report=report,
-                   change_reason=change_reason)
+                   change_reason=change_reason, keep_for=keep_for)
         try:
             while True:
                 try:
@@ -301,6 +321,40 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
         return run.outcome
     finally:
         sheet.close()
+
+
+def apply_kept(*, case_import, user, today: dt.date, change_reason: str) -> Outcome | None:
+    """Apply the rows the import's preview kept, in SQL alone; None: read the file.
+
+    The caller holds the transaction (and the import's row lock). The rows
+    are used only when everything they were checked against is as it was
+    (:mod:`theft_cases.import_kept`) and no row crossed a rule since; the
+    preview's rejections, counts of refused rows and error report then stand
+    as they are.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply the import inside transaction.atomic")
+    described = import_kept.read_description(case_import.pk)
+    if described is None or "rows" not in described:
+        return None
+    prefix = unit_path_prefix(user)
+    if prefix is None:
+        return None
+    expected = import_kept.description(
+        case_import_id=case_import.pk, user_id=user.pk, prefix=prefix, today=today,
+        language=get_language(), units=import_kept.sub_division_map(),
+        rows=described["rows"])
+    if described != expected:
+        return None
+    writer = BulkWriter(user=user, prefix=prefix, apply=True, change_reason=change_reason,
+                        kept=import_kept.table_name(case_import.pk), create=False)
+    counts = writer.apply_kept(described["rows"])
+    if counts is None:
+        return None
+    outcome = Outcome(rejected=case_import.rejected_count, processed=case_import.processed_rows,
+                      rejected_rows=list(case_import.rejected_rows or []), **counts)
+    outcome.changed_money_case_ids.extend(writer.flush())
+    return outcome
 
 
 def run_rows(rows: list[dict], *, user, prefix: str, today: dt.date, apply: bool,

@@ -63,10 +63,10 @@ class Consumer(models.Model):
         _("father's / husband's name"), max_length=200, blank=True
     )
     address = models.TextField(_("address of the premises"))
-    mobile = models.CharField(_("mobile"), max_length=10, blank=True, db_index=True)
-    account_number = models.CharField(
-        _("account number"), max_length=12, blank=True, db_index=True
-    )
+    # Indexed in Meta: looked up by equality only, so without the extra
+    # pattern (LIKE) index PostgreSQL gets for an indexed CharField.
+    mobile = models.CharField(_("mobile"), max_length=10, blank=True)
+    account_number = models.CharField(_("account number"), max_length=12, blank=True)
     email = models.EmailField(_("email"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -81,6 +81,10 @@ class Consumer(models.Model):
 
     class Meta:
         db_table = "consumers_consumer"
+        indexes = [
+            models.Index(fields=["mobile"], name="consumer_mobile"),
+            models.Index(fields=["account_number"], name="consumer_account_number"),
+        ]
         verbose_name = _("consumer")
         verbose_name_plural = _("consumers")
 

@@ -103,6 +103,10 @@ _REQUIRED_TEXT = tuple(c for c in REQUIRED_COLUMNS
 _MAX_LENGTH_ITEMS = tuple(MAX_LENGTHS.items())
 # The month-before cut-off of one ``today`` serves every row of a file.
 _month_before = functools.lru_cache(maxsize=16)(one_month_before)
+# A list repeats its dates, fees and loads from row to row: text cells are
+# parsed once each (the functions are pure; a refusal is not cached and is
+# raised again each time).
+_CACHED_CELLS = 4096
 
 
 class NegativeValue(ValueError):
@@ -169,6 +173,12 @@ def is_blank_row(raw: Mapping[str, object]) -> bool:
 
 def parse_date(value: object) -> dt.date:
     """Parse DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD or a spreadsheet date cell."""
+    if type(value) is str:
+        return _parse_date_text(value)
+    return _parse_date(value)
+
+
+def _parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -189,6 +199,9 @@ def parse_date(value: object) -> dt.date:
     raise ValueError("not a date")
 
 
+_parse_date_text = functools.lru_cache(maxsize=_CACHED_CELLS)(_parse_date)
+
+
 def normalise_category(value: object) -> str:
     """Return the tariff category code; "lmv1", "LMV 1" and "LMV-1" are one."""
     text = cell_text(value)
@@ -204,6 +217,12 @@ def normalise_category(value: object) -> str:
 
 
 def parse_load(value: object) -> Decimal:
+    if type(value) is str:
+        return _parse_load_text(value)
+    return _parse_load(value)
+
+
+def _parse_load(value: object) -> Decimal:
     if isinstance(value, float):
         value = repr(value)
     try:
@@ -222,6 +241,10 @@ def parse_load(value: object) -> Decimal:
     return quantised
 
 
+_parse_load_text = functools.lru_cache(maxsize=_CACHED_CELLS)(_parse_load)
+_amount_text = functools.lru_cache(maxsize=_CACHED_CELLS)(amount_from_cell)
+
+
 def _amount(raw, text, column, errors, *, required):
     value = raw.get(column)
     if text[column] == "":
@@ -230,7 +253,9 @@ def _amount(raw, text, column, errors, *, required):
         return Decimal("0.00")
     try:
         # Text and numeric cells alike, by the one amount parser (§5 "Amounts").
-        return amount_from_cell(text[column] if type(value) is str else value)
+        if type(value) is str:
+            return _amount_text(text[column])
+        return amount_from_cell(value)
     except AmountError as error:
         errors.append(RowError(column, AMOUNT_REASONS.get(error.code, "bad_amount")))
     return Decimal("0.00")

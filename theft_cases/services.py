@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import logging
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,11 +26,13 @@ from common.queueing import broker_available, enqueue, enqueue_on_commit
 from core.dates import today_ist
 from organization.models import OrgUnit
 from organization.scoping import sub_divisions_visible_to
-from theft_cases import import_files, importing
+from theft_cases import import_files, import_kept, importing
 from theft_cases.models import CaseImport, Consumer, ImportStatus, TheftCase
 from theft_cases.rows import CaseRow
 
 logger = logging.getLogger(__name__)
+# A validation writes its progress to the database at most this often.
+PROGRESS_WRITE_SECONDS = 2.0
 
 CASE_FIELDS = importing.CASE_FIELDS
 CONSUMER_FIELDS = importing.CONSUMER_FIELDS
@@ -167,6 +170,24 @@ def _set_progress(case_import_id: int, processed: int, *, in_database: bool) -> 
         CaseImport.objects.filter(pk=case_import_id).update(processed_rows=processed)
 
 
+def _validation_progress(case_import_id: int) -> Callable[[int], None]:
+    """Progress of a validation: the cache at once, the database every few seconds.
+
+    The row count in the database is what the stalled-import job watches
+    (and the page falls back to); each write is a commit of its own.
+    """
+    written = [0.0]
+
+    def progress(processed: int) -> None:
+        now = time.monotonic()
+        in_database = now - written[0] >= PROGRESS_WRITE_SECONDS
+        if in_database:
+            written[0] = now
+        _set_progress(case_import_id, processed, in_database=in_database)
+
+    return progress
+
+
 @transaction.atomic
 def import_upload(*, user, uploaded_file, language: str = "hi") -> CaseImport:
     """Keep the uploaded file and queue its validation (the preview)."""
@@ -192,13 +213,18 @@ def _report_file():
     return io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", newline="")
 
 
-def _store_result(case_import: CaseImport, outcome: importing.Outcome, report) -> None:
+def _store_counts(case_import: CaseImport, outcome: importing.Outcome) -> None:
+    case_import.total_rows = outcome.processed
     case_import.created_count = outcome.created
     case_import.updated_count = outcome.updated
     case_import.unchanged_count = outcome.unchanged
     case_import.rejected_count = outcome.rejected
     case_import.rejected_rows = outcome.rejected_rows
     case_import.processed_rows = outcome.processed
+
+
+def _store_result(case_import: CaseImport, outcome: importing.Outcome, report) -> None:
+    _store_counts(case_import, outcome)
     if case_import.error_report:
         case_import.error_report.delete(save=False)
     if outcome.rejected:
@@ -222,14 +248,14 @@ def import_validate(*, case_import_id: int, language: str = "hi",
     with override(language), _report_file() as report:
         try:
             with case_import.file.open("rb") as handle:
-                case_import.total_rows = import_files.count_rows(handle)
+                case_import.total_rows = import_files.estimate_rows(handle)
                 CaseImport.objects.filter(pk=case_import_id).update(
                     total_rows=case_import.total_rows
                 )
                 outcome = importing.run_import(
                     handle=handle, user=user, today=today or today_ist(), apply=False,
-                    report_stream=report,
-                    progress=lambda n: _set_progress(case_import_id, n, in_database=True),
+                    report_stream=report, keep_for=case_import_id,
+                    progress=_validation_progress(case_import_id),
                 )
         except importing.ImportFileError as exc:
             return _fail(case_import_id, exc.message())
@@ -319,6 +345,7 @@ def import_cancel(*, user, case_import_id: int) -> CaseImport:
         raise ValidationError(_("This import is not waiting for confirmation."))
     case_import.status = ImportStatus.CANCELLED
     case_import.save(update_fields=["status"])
+    import_kept.drop(case_import.pk)
     return case_import
 
 
@@ -330,14 +357,25 @@ def import_apply(*, case_import_id: int, language: str = "hi",
             case_import = CaseImport.objects.select_for_update().get(pk=case_import_id)
             if case_import.status != ImportStatus.APPLYING:
                 return None
-            with case_import.file.open("rb") as handle:
-                outcome = importing.run_import(
-                    handle=handle, user=case_import.uploaded_by,
-                    today=today or today_ist(), apply=True, report_stream=report,
-                    change_reason=f"import {case_import.pk}",
-                    progress=lambda n: _set_progress(case_import_id, n, in_database=False),
-                )
-            _store_result(case_import, outcome, report)
+            today = today or today_ist()
+            # The rows the preview kept, when they still hold; else the file again.
+            outcome = importing.apply_kept(
+                case_import=case_import, user=case_import.uploaded_by, today=today,
+                change_reason=f"import {case_import.pk}")
+            if outcome is None:
+                with case_import.file.open("rb") as handle:
+                    outcome = importing.run_import(
+                        handle=handle, user=case_import.uploaded_by, today=today,
+                        apply=True, report_stream=report,
+                        change_reason=f"import {case_import.pk}",
+                        progress=lambda n: _set_progress(case_import_id, n,
+                                                         in_database=False),
+                    )
+                _store_result(case_import, outcome, report)
+            else:
+                _store_counts(case_import, outcome)
+                _set_progress(case_import_id, outcome.processed, in_database=False)
+            import_kept.drop(case_import.pk)
             case_import.status = ImportStatus.APPLIED
             case_import.applied_at = timezone.now()
             case_import.message = ""
@@ -403,4 +441,5 @@ def resume_stalled_imports(*, stalled_after: dt.timedelta = dt.timedelta(minutes
                     .values_list("pk", flat=True))
     for pk in idle:
         queued += enqueue(apply_case_import, pk)
+    import_kept.drop_stale(now=timezone.now())
     return queued
