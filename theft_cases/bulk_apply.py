@@ -216,13 +216,19 @@ class BulkWriter:
             )))
         lines.append("")
         first = valid[0][0]
-        matching = f"s.line >= %s AND upper(c.{self.names.case_number}) = s.key"
+        # The chunk's lines, and its case numbers as an array: the planner
+        # then looks each one up in the case-number index instead of hashing
+        # the whole case table for every chunk.
+        number = f"upper(c.{self.names.case_number})"
+        matching = f"s.line BETWEEN %s AND %s AND {number} = s.key AND {number} = ANY(%s)"
+        keys = [row.case_number.upper() for _, row, _ in valid]
+        params = [self.prefix, first, valid[-1][0], keys]
         with connection.cursor() as cursor:
             copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines))
             # Rows no case matches have no outcome yet: they are the new cases.
             known: dict[int, str] = {}
             if self.apply:
-                cursor.execute(self._classify + matching, [self.prefix, first])
+                cursor.execute(self._classify + matching, params)
                 if cursor.rowcount:
                     self._lock_changed(cursor, first)
                     cursor.execute(
@@ -230,7 +236,7 @@ class BulkWriter:
                         "WHERE line >= %s AND action IS NOT NULL", [first])
                     known = dict(cursor.fetchall())
             else:
-                cursor.execute(self._outcomes + matching, [self.prefix, first])
+                cursor.execute(self._outcomes + matching, params)
                 known = dict(cursor.fetchall())
                 if self.kept:
                     self._mark_refused(cursor, known)
