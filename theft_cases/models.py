@@ -119,9 +119,11 @@ class TheftCase(models.Model):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.FED
     )
     fed_at = models.DateTimeField(_("fed at"), db_index=True)
+    # Never filtered on: no index to keep up on each import (deleting a
+    # user, which clears it, is a rare admin task that may scan).
     fed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
