@@ -191,6 +191,13 @@ class BulkWriter:
         # The preview only reads the outcome: its staged rows stay as copied.
         self._outcomes = (f"SELECT s.line, {action} FROM {self.stage} s, {joined} "  # noqa: S608  # nosec B608
                           "WHERE ")
+        self._classified = (
+            f"SELECT s.line, c.{n.case_pk} AS case_id, c.{n.case_consumer} AS consumer_id, "  # noqa: S608  # nosec B608
+            f"{action} AS action, ({person_diff}) AS person, ({money_diff}) AS money "
+            f"FROM {self.stage} s, {joined} WHERE ")
+        # Kept rows whose case exists but which were not marked (unchanged):
+        # the insert of new cases must pass them over.
+        self.unmarked_existing = False
         self.copy_columns = ["line", "key", "case_number",
                              *(s for s, _, _ in n.case), *(s for s, _, _ in n.person)]
 
@@ -325,6 +332,12 @@ class BulkWriter:
                 self.changed_money.extend(row[0] for row in cursor.fetchall())
         self._clear()
 
+    def _new_only(self) -> str:
+        if not self.unmarked_existing:
+            return ""
+        return (f" AND NOT EXISTS (SELECT 1 FROM {self.names.case_table} c "  # noqa: S608  # nosec B608
+                f"WHERE upper(c.{self.names.case_number}) = k.key)")
+
     def _create_statement(self, now) -> tuple[str, list]:
         """One statement for the new cases: consumers, cases and both history rows.
 
@@ -340,7 +353,8 @@ class BulkWriter:
         ]
         parts = [
             f"s AS (SELECT o.*, nextval(%s) AS new_consumer, nextval(%s) AS new_case "  # noqa: S608  # nosec B608
-            f"FROM (SELECT * FROM {stage} WHERE action IS NULL ORDER BY line) o)"
+            f"FROM (SELECT * FROM {stage} k WHERE action IS NULL{self._new_only()} "
+            "ORDER BY line) o)"
         ]
         person = {consumer._meta.pk.attname: "s.new_consumer"}
         person.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
@@ -406,20 +420,33 @@ class BulkWriter:
             cursor.execute(f"SELECT count(*) FROM {stage}")  # noqa: S608  # nosec B608
             if cursor.fetchone()[0] != rows:
                 return None
-            cursor.execute(self._classify + f"upper(c.{n.case_number}) = s.key", [self.prefix])
-            if cursor.rowcount:
+            # Classified all at once; only the rows to write or refuse are
+            # marked (a re-import of an unchanged list rewrites no kept row).
+            cursor.execute(
+                f"WITH cls AS ({self._classified}upper(c.{n.case_number}) = s.key), "  # noqa: S608  # nosec B608
+                f"marked AS (UPDATE {stage} k SET case_id = cls.case_id, "
+                "consumer_id = cls.consumer_id, action = cls.action, person = cls.person, "
+                "money = cls.money FROM cls WHERE k.line = cls.line AND cls.action <> 'n' "
+                "RETURNING 1) "
+                "SELECT count(*) FILTER (WHERE action = 'n'), (SELECT count(*) FROM marked) "
+                "FROM cls", [self.prefix])
+            unchanged, marked = cursor.fetchone()
+            self.unmarked_existing = unchanged > 0
+            if marked:
                 self._lock_changed(cursor, 0)
             cursor.execute(
                 f"SELECT count(*) FILTER (WHERE coalesce(refused, '') <> CASE "  # noqa: S608  # nosec B608
                 "WHEN action IN ('o', 'k') THEN action ELSE '' END), "
-                "count(*) FILTER (WHERE action IS NULL), count(*) FILTER (WHERE action = 'u'), "
+                "count(*) FILTER (WHERE action = 'u'), "
                 f"count(*) FILTER (WHERE action = 'n') FROM {stage}")
-            moved, created, updated, unchanged = cursor.fetchone()
+            moved, updated, unchanged_locked = cursor.fetchone()
+        # Unchanged: at first sight, or once locked (changed back meanwhile).
         if moved:
             return None
         self.staged = rows
         self._write()
-        return {"created": created, "updated": updated, "unchanged": unchanged}
+        return {"created": rows - unchanged - marked, "updated": updated,
+                "unchanged": unchanged + unchanged_locked}
 
     def close(self) -> None:
         if not self.drop_on_close:
