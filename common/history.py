@@ -40,15 +40,8 @@ def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) ->
         return max(cursor.rowcount, 0)
 
 
-def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
-                   history_type: str = "~", user_id: int | None = None) -> int:
-    """Write one historical row per row of ``queryset``, as it is now.
-
-    The set-based counterpart of saving each instance under
-    django-simple-history: copies every tracked column in one statement.
-    ``user_id`` is the ``history_user`` (none: a system change).
-    """
-    history_model = queryset.model.history.model
+def _history_columns(history_model, *, when: dt.datetime, reason: str, history_type: str,
+                     user_id: int | None) -> dict[str, object]:
     columns: dict[str, object] = {}
     for field in history_model._meta.concrete_fields:
         if field.name in HISTORY_OWN_FIELDS:
@@ -60,4 +53,63 @@ def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
     if user_id is not None:
         user_field = history_model._meta.get_field("history_user")
         columns[user_field.column] = Value(user_id, output_field=BigIntegerField())
+    return columns
+
+
+def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
+                   history_type: str = "~", user_id: int | None = None) -> int:
+    """Write one historical row per row of ``queryset``, as it is now.
+
+    The set-based counterpart of saving each instance under
+    django-simple-history: copies every tracked column in one statement.
+    ``user_id`` is the ``history_user`` (none: a system change).
+    """
+    history_model = queryset.model.history.model
+    columns = _history_columns(history_model, when=when, reason=reason,
+                               history_type=history_type, user_id=user_id)
     return insert_select(history_model._meta.db_table, columns, queryset)
+
+
+def insert_select_with_history(model, columns: dict[str, object], queryset: QuerySet, *,
+                               when: dt.datetime, reason: str, history_type: str = "+",
+                               reread: QuerySet) -> int:
+    """:func:`insert_select` into ``model``'s table, each new row with its history row.
+
+    On PostgreSQL one statement: the insert ``RETURNING`` its rows feeds the
+    history insert (a data-modifying CTE), so the new rows are not looked up
+    again. Elsewhere (SQLite) two: the insert, then :func:`record_history`
+    over ``reread``, a queryset that finds exactly the rows just inserted.
+    Returns the number of rows inserted.
+    """
+    if connection.vendor != "postgresql":
+        inserted = insert_select(model._meta.db_table, columns, queryset)
+        if inserted:
+            record_history(reread, when=when, reason=reason, history_type=history_type)
+        return inserted
+    history_model = model.history.model
+    quote = connection.ops.quote_name
+    aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
+    select = queryset.order_by().values(**aliases)
+    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
+    target = ", ".join(quote(column) for column in columns)
+    source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
+    history: dict[str, str] = {}
+    history_params: list = []
+    for field in history_model._meta.concrete_fields:
+        if field.name in HISTORY_OWN_FIELDS:
+            continue
+        history[field.column] = f"i.{quote(field.column)}"
+    for column, value in (("history_date", when), ("history_change_reason", reason),
+                          ("history_type", history_type)):
+        history[column] = "%s"
+        history_params.append(value)
+    statement = (
+        f"WITH i AS (INSERT INTO {quote(model._meta.db_table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
+        f"SELECT {source} FROM ({sql}) s ON CONFLICT DO NOTHING RETURNING *) "
+        f"INSERT INTO {quote(history_model._meta.db_table)} "
+        f"({', '.join(quote(column) for column in history)}) "
+        f"SELECT {', '.join(history.values())} FROM i"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *history_params])
+        return max(cursor.rowcount, 0)

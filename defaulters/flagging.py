@@ -28,10 +28,14 @@ would double the sweep); its flag is recorded by its new item (created_at,
 reason, scheme) with that item's "+" row, and by the case's ``flagged_at``.
 
 Cost at 10⁶ cases (issue 18): the case updates change only unindexed
-columns (``status``, ``flagged_at``; ``updated_at`` is left alone and each
-changed case is logged in ``CaseStatusChange`` for the API's change feed),
-so PostgreSQL keeps them heap-only (HOT) in the free space of each page
-instead of writing a new entry in each of the case table's indexes per row.
+columns (``status``, ``flagged_at``; ``updated_at`` is left alone), so
+PostgreSQL keeps them heap-only (HOT) in the free space of each page instead
+of writing a new entry in each of the case table's indexes per row. The
+API's change feed takes a flag from the new item's ``created_at`` (a cleared
+flag from its ``CaseStatusChange`` row). On PostgreSQL the items and their
+"+" history rows are written by one statement (the inserted rows feed the
+history insert), and the item table and its history keep only the indexes
+something reads (defaulters migration 0002).
 
 Idempotence: a case is flagged only when it has no open item (the partial
 unique index ``one_open_action_item_per_case`` backs this up, and the insert
