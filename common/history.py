@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import BigIntegerField, CharField, DateTimeField, F, QuerySet, Value
+from django.db.models.sql import UpdateQuery
 
 HISTORY_OWN_FIELDS = {
     "history_id", "history_date", "history_change_reason", "history_type", "history_user",
@@ -70,6 +71,58 @@ def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
     return insert_select(history_model._meta.db_table, columns, queryset)
 
 
+def _history_select(history_model, source: str, *, when: dt.datetime, reason: str,
+                    history_type: str) -> tuple[str, str, list]:
+    """Return (columns, SELECT list over ``source``, params) of a history insert."""
+    quote = connection.ops.quote_name
+    history: dict[str, str] = {}
+    for field in history_model._meta.concrete_fields:
+        if field.name in HISTORY_OWN_FIELDS:
+            continue
+        history[field.column] = f"{source}.{quote(field.column)}"
+    params = []
+    for column, value in (("history_date", when), ("history_change_reason", reason),
+                          ("history_type", history_type)):
+        history[column] = "%s"
+        params.append(value)
+    return ", ".join(quote(column) for column in history), ", ".join(history.values()), params
+
+
+def update_with_history(queryset: QuerySet, values: dict[str, object], *, when: dt.datetime,
+                        reason: str, reread: QuerySet) -> int:
+    """``queryset.update(**values)``, each changed row with its "~" history row.
+
+    On PostgreSQL one statement: the UPDATE ``RETURNING`` its new rows feeds
+    the history insert, so they are not looked up again. Elsewhere (SQLite)
+    the update, then :func:`record_history` over ``reread`` (a queryset that
+    finds exactly the rows just changed). Returns the number of rows changed.
+    """
+    if connection.vendor != "postgresql":
+        changed = queryset.update(**values)
+        if changed:
+            record_history(reread, when=when, reason=reason)
+        return changed
+    query = queryset.order_by().query.chain(UpdateQuery)
+    query.add_update_values(values)
+    query.clear_select_clause()
+    compiler = query.get_compiler(using=queryset.db)
+    compiler.pre_sql_setup()  # as QuerySet.update: a filter across a join becomes pk IN (…)
+    sql, params = compiler.as_sql()
+    if not sql:
+        return 0
+    history_model = queryset.model.history.model
+    columns, select, history_params = _history_select(history_model, "u", when=when,
+                                                      reason=reason, history_type="~")
+    quote = connection.ops.quote_name
+    statement = (
+        f"WITH u AS ({sql} RETURNING *) "  # noqa: S608 - names from model meta  # nosec B608
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}) SELECT {select} FROM u"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *history_params])
+        return max(cursor.rowcount, 0)
+
+
 def insert_select_with_history(model, columns: dict[str, object], queryset: QuerySet, *,
                                when: dt.datetime, reason: str, history_type: str = "+",
                                reread: QuerySet) -> int:
@@ -93,22 +146,13 @@ def insert_select_with_history(model, columns: dict[str, object], queryset: Quer
     sql, params = select.query.get_compiler(using=queryset.db).as_sql()
     target = ", ".join(quote(column) for column in columns)
     source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
-    history: dict[str, str] = {}
-    history_params: list = []
-    for field in history_model._meta.concrete_fields:
-        if field.name in HISTORY_OWN_FIELDS:
-            continue
-        history[field.column] = f"i.{quote(field.column)}"
-    for column, value in (("history_date", when), ("history_change_reason", reason),
-                          ("history_type", history_type)):
-        history[column] = "%s"
-        history_params.append(value)
+    history_columns, history_select, history_params = _history_select(
+        history_model, "i", when=when, reason=reason, history_type=history_type)
     statement = (
         f"WITH i AS (INSERT INTO {quote(model._meta.db_table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
         f"SELECT {source} FROM ({sql}) s ON CONFLICT DO NOTHING RETURNING *) "
-        f"INSERT INTO {quote(history_model._meta.db_table)} "
-        f"({', '.join(quote(column) for column in history)}) "
-        f"SELECT {', '.join(history.values())} FROM i"
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({history_columns}) "
+        f"SELECT {history_select} FROM i"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *history_params])

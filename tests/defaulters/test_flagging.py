@@ -279,3 +279,20 @@ def test_item_tables_index_what_is_read():
     # An item's history (``id``), by date; the user for the ORM's SET_NULL.
     assert history == [("history_date",), ("history_user_id",), ("id",)]
     assert not [c for c in constraints.values() if c["foreign_key"]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_registration_history_indexes_what_is_read():
+    """The nightly lapse writes a history row per lapsed registration: few indexes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index names are PostgreSQL's (runs in the PostgreSQL run)")
+    table = Registration.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = sorted(tuple(c["columns"]) for c in constraints.values()
+                     if c["index"] and not c["primary_key"])
+    assert indexed == [("history_date",), ("history_user_id",), ("id",)]
+    assert not [c for c in constraints.values() if c["foreign_key"]]
