@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from defaulters.models import ActionItem
 from organization.scoping import visible_in
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, RegistrationStatus
 from theft_cases.models import CaseStatus, CaseStatusChange, TheftCase
@@ -97,20 +98,25 @@ def _changed_after(rows: QuerySet, at: str, pk: str, *, since, cursor, limit: in
 def case_changes(unit, *, since=None, cursor=None, limit: int) -> tuple[list, tuple | None]:
     """Return ``([(time, case), …], next)``: the unit's case changes, oldest first.
 
-    A change is either a case's ``updated_at`` (fed, corrected, imported, a
-    per-case transition) or a ``CaseStatusChange`` row (the nightly sweep's
-    set-based flag / clear, which leaves ``updated_at`` alone). Both streams
-    are read on their (time, id) index past the same cursor and merged, so
-    paging by the last (time, case id) returned never skips a change. A case
-    changed twice on one page is returned once; ``time`` is its later change.
-    ``next`` is the (time, case id) to page on from, or None at the end.
+    A change is a case's ``updated_at`` (fed, corrected, imported, a
+    per-case transition), a new action item's ``created_at`` (the nightly
+    sweep's set-based flag, which leaves ``updated_at`` alone: the item is
+    the flag's record) or a ``CaseStatusChange`` row (the sweep's set-based
+    clearing of a flag). The three streams are read on their (time, id)
+    index past the same cursor and merged, so paging by the last (time, case
+    id) returned never skips a change. A case changed twice on one page is
+    returned once; ``time`` is its later change. ``next`` is the (time, case
+    id) to page on from, or None at the end.
     """
     edits = _changed_after(visible_in(unit, TheftCase.objects.all()), "updated_at", "pk",
                            since=since, cursor=cursor, limit=limit + 1)
     flags = _changed_after(
+        visible_in(unit, ActionItem.objects.all(), field="case__sub_division"),
+        "created_at", "case_id", since=since, cursor=cursor, limit=limit + 1)
+    clears = _changed_after(
         visible_in(unit, CaseStatusChange.objects.all(), field="case__sub_division"),
         "changed_at", "case_id", since=since, cursor=cursor, limit=limit + 1)
-    events = sorted(edits + flags)[:limit + 1]
+    events = sorted(edits + flags + clears)[:limit + 1]
     more = len(events) > limit
     events = events[:limit]
     cases = visible_in(unit, TheftCase.objects.select_related("consumer", "sub_division")

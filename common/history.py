@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import BigIntegerField, CharField, DateTimeField, F, QuerySet, Value
+from django.db.models.sql import UpdateQuery
 
 HISTORY_OWN_FIELDS = {
     "history_id", "history_date", "history_change_reason", "history_type", "history_user",
@@ -40,15 +41,8 @@ def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) ->
         return max(cursor.rowcount, 0)
 
 
-def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
-                   history_type: str = "~", user_id: int | None = None) -> int:
-    """Write one historical row per row of ``queryset``, as it is now.
-
-    The set-based counterpart of saving each instance under
-    django-simple-history: copies every tracked column in one statement.
-    ``user_id`` is the ``history_user`` (none: a system change).
-    """
-    history_model = queryset.model.history.model
+def _history_columns(history_model, *, when: dt.datetime, reason: str, history_type: str,
+                     user_id: int | None) -> dict[str, object]:
     columns: dict[str, object] = {}
     for field in history_model._meta.concrete_fields:
         if field.name in HISTORY_OWN_FIELDS:
@@ -60,35 +54,130 @@ def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
     if user_id is not None:
         user_field = history_model._meta.get_field("history_user")
         columns[user_field.column] = Value(user_id, output_field=BigIntegerField())
+    return columns
+
+
+def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
+                   history_type: str = "~", user_id: int | None = None) -> int:
+    """Write one historical row per row of ``queryset``, as it is now.
+
+    The set-based counterpart of saving each instance under
+    django-simple-history: copies every tracked column in one statement.
+    ``user_id`` is the ``history_user`` (none: a system change).
+    """
+    history_model = queryset.model.history.model
+    columns = _history_columns(history_model, when=when, reason=reason,
+                               history_type=history_type, user_id=user_id)
     return insert_select(history_model._meta.db_table, columns, queryset)
+
+
+def _history_select(history_model, source: str, *, when: dt.datetime, reason: str,
+                    history_type: str, user_id: int | None = None) -> tuple[str, str, list]:
+    """Return (columns, SELECT list over ``source``, params) of a history insert.
+
+    ``source`` names a relation with the model's own columns, such as the
+    ``RETURNING *`` rows of a write in a data-modifying ``WITH``.
+    """
+    quote = connection.ops.quote_name
+    history: dict[str, str] = {}
+    for field in history_model._meta.concrete_fields:
+        if field.name in HISTORY_OWN_FIELDS:
+            continue
+        history[field.column] = f"{source}.{quote(field.column)}"
+    own = [("history_date", when), ("history_change_reason", reason),
+           ("history_type", history_type)]
+    if user_id is not None:
+        own.append((history_model._meta.get_field("history_user").column, user_id))
+    params = []
+    for column, value in own:
+        history[column] = "%s"
+        params.append(value)
+    return ", ".join(quote(column) for column in history), ", ".join(history.values()), params
 
 
 def history_insert_sql(model, source: str, *, when: dt.datetime, reason: str,
                        history_type: str, user_id: int | None) -> tuple[str, list]:
     """Return ``INSERT INTO <history> (…) SELECT … FROM source`` and its parameters.
 
-    ``source`` names a relation with the model's own columns, such as the
-    ``RETURNING *`` rows of an ``INSERT`` in a data-modifying ``WITH``: the
-    history rows are written from the rows just written, without reading the
-    table again. One row per row of ``source``, as :func:`record_history`.
+    The history rows are written from the rows just written (``source``),
+    without reading the table again: one row per row of ``source``, as
+    :func:`record_history`.
     """
     history_model = model.history.model
+    columns, select, params = _history_select(history_model, source, when=when,
+                                              reason=reason, history_type=history_type,
+                                              user_id=user_id)
+    table = connection.ops.quote_name(history_model._meta.db_table)
+    return (f"INSERT INTO {table} ({columns}) SELECT {select} FROM {source}",  # noqa: S608  # nosec B608
+            params)
+
+
+def update_with_history(queryset: QuerySet, values: dict[str, object], *, when: dt.datetime,
+                        reason: str, reread: QuerySet) -> int:
+    """``queryset.update(**values)``, each changed row with its "~" history row.
+
+    On PostgreSQL one statement: the UPDATE ``RETURNING`` its new rows feeds
+    the history insert, so they are not looked up again. Elsewhere (SQLite)
+    the update, then :func:`record_history` over ``reread`` (a queryset that
+    finds exactly the rows just changed). Returns the number of rows changed.
+    """
+    if connection.vendor != "postgresql":
+        changed = queryset.update(**values)
+        if changed:
+            record_history(reread, when=when, reason=reason)
+        return changed
+    query = queryset.order_by().query.chain(UpdateQuery)
+    query.add_update_values(values)
+    query.clear_select_clause()
+    compiler = query.get_compiler(using=queryset.db)
+    compiler.pre_sql_setup()  # as QuerySet.update: a filter across a join becomes pk IN (…)
+    sql, params = compiler.as_sql()
+    if not sql:
+        return 0
+    history_model = queryset.model.history.model
+    columns, select, history_params = _history_select(history_model, "u", when=when,
+                                                      reason=reason, history_type="~")
     quote = connection.ops.quote_name
-    columns, values, params = [], [], []
-    for field in history_model._meta.concrete_fields:
-        if field.name in HISTORY_OWN_FIELDS:
-            continue
-        columns.append(quote(field.column))
-        values.append(f"{source}.{quote(field.column)}")
-    own = {"history_date": when, "history_change_reason": reason,
-           "history_type": history_type}
-    if user_id is not None:
-        own["history_user"] = user_id
-    for name, value in own.items():
-        field = history_model._meta.get_field(name)
-        columns.append(quote(field.column))
-        values.append("%s")
-        params.append(value)
-    sql = (f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608  # nosec B608
-           f"SELECT {', '.join(values)} FROM {source}")
-    return sql, params
+    statement = (
+        f"WITH u AS ({sql} RETURNING *) "  # noqa: S608 - names from model meta  # nosec B608
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}) SELECT {select} FROM u"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *history_params])
+        return max(cursor.rowcount, 0)
+
+
+def insert_select_with_history(model, columns: dict[str, object], queryset: QuerySet, *,
+                               when: dt.datetime, reason: str, history_type: str = "+",
+                               reread: QuerySet) -> int:
+    """:func:`insert_select` into ``model``'s table, each new row with its history row.
+
+    On PostgreSQL one statement: the insert ``RETURNING`` its rows feeds the
+    history insert (a data-modifying CTE), so the new rows are not looked up
+    again. Elsewhere (SQLite) two: the insert, then :func:`record_history`
+    over ``reread``, a queryset that finds exactly the rows just inserted.
+    Returns the number of rows inserted.
+    """
+    if connection.vendor != "postgresql":
+        inserted = insert_select(model._meta.db_table, columns, queryset)
+        if inserted:
+            record_history(reread, when=when, reason=reason, history_type=history_type)
+        return inserted
+    history_model = model.history.model
+    quote = connection.ops.quote_name
+    aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
+    select = queryset.order_by().values(**aliases)
+    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
+    target = ", ".join(quote(column) for column in columns)
+    source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
+    history_columns, history_select, history_params = _history_select(
+        history_model, "i", when=when, reason=reason, history_type=history_type)
+    statement = (
+        f"WITH i AS (INSERT INTO {quote(model._meta.db_table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
+        f"SELECT {source} FROM ({sql}) s ON CONFLICT DO NOTHING RETURNING *) "
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({history_columns}) "
+        f"SELECT {history_select} FROM i"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *history_params])
+        return max(cursor.rowcount, 0)

@@ -30,7 +30,7 @@ from django.db.models import CharField, DateField, DateTimeField, F, QuerySet, V
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.history import insert_select, record_history
+from common.history import insert_select_with_history, record_history
 from core.dates import today_ist
 from core.errors import ServiceError
 from defaulters.models import ActionItem, ActionKind, ActionRecord, ActionStatus, ClosedReason
@@ -105,10 +105,12 @@ def items_open(*, cases: QuerySet, scheme, reason, now: dt.datetime, due_date: d
     ``scheme`` (a scheme id) and ``reason`` are expressions over the case, so
     one statement serves a night when several schemes apply. A case that has
     an open item already is skipped (the partial unique index
-    ``one_open_action_item_per_case``). Each new item gets its "+" history row.
+    ``one_open_action_item_per_case``). Each new item gets its "+" history row,
+    on PostgreSQL in the same statement (the inserted rows feed the history
+    insert; they are not looked up again).
     """
-    opened = insert_select(
-        ActionItem._meta.db_table,
+    opened = insert_select_with_history(
+        ActionItem,
         {
             "case_id": F("pk"),
             "scheme_id": scheme,
@@ -120,10 +122,9 @@ def items_open(*, cases: QuerySet, scheme, reason, now: dt.datetime, due_date: d
             "closed_reason": Value("", output_field=CharField()),
         },
         cases,
+        when=now, reason="flagged by the sweep", history_type="+",
+        reread=ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN),
     )
-    if opened:
-        record_history(ActionItem.objects.filter(created_at=now, status=ActionStatus.OPEN),
-                       when=now, reason="flagged by the sweep", history_type="+")
     return opened
 
 

@@ -28,10 +28,14 @@ would double the sweep); its flag is recorded by its new item (created_at,
 reason, scheme) with that item's "+" row, and by the case's ``flagged_at``.
 
 Cost at 10⁶ cases (issue 18): the case updates change only unindexed
-columns (``status``, ``flagged_at``; ``updated_at`` is left alone and each
-changed case is logged in ``CaseStatusChange`` for the API's change feed),
-so PostgreSQL keeps them heap-only (HOT) in the free space of each page
-instead of writing a new entry in each of the case table's indexes per row.
+columns (``status``, ``flagged_at``; ``updated_at`` is left alone), so
+PostgreSQL keeps them heap-only (HOT) in the free space of each page instead
+of writing a new entry in each of the case table's indexes per row. The
+API's change feed takes a flag from the new item's ``created_at`` (a cleared
+flag from its ``CaseStatusChange`` row). On PostgreSQL the items and their
+"+" history rows are written by one statement (the inserted rows feed the
+history insert), and the item table and its history keep only the indexes
+something reads (defaulters migration 0002).
 
 Idempotence: a case is flagged only when it has no open item (the partial
 unique index ``one_open_action_item_per_case`` backs this up, and the insert
@@ -265,25 +269,33 @@ def flag_defaulters(*, today: dt.date) -> dict[str, int]:
     return {"flagged": flagged, "cleared": cleared, "already_flagged": already_flagged}
 
 
+# The sweep's settings on PostgreSQL. JIT off: each statement would spend
+# ~0.8 s compiling expressions (EXPLAIN ANALYZE at 10⁵ and 10⁶ cases) for
+# writes that JIT does not speed up. More work_mem: at 10⁶ cases the new
+# items (the history insert's input) and the hash of them the case update
+# joins spill to temporary files at the default 4 MB.
+SWEEP_SETTINGS = {"jit": "off", "work_mem": "256MB"}
+
+
 @contextmanager
 def _without_jit():
-    """Run the sweep's bulk statements without PostgreSQL's JIT, then restore it.
-
-    Each statement would spend ~0.8 s compiling expressions (EXPLAIN ANALYZE
-    at 10⁵ and 10⁶ cases) for writes that JIT does not speed up.
-    """
+    """Run the sweep's bulk statements with :data:`SWEEP_SETTINGS`, then restore them."""
     if connection.vendor != "postgresql":
         yield
         return
+    before = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', false)")
-        before = cursor.fetchone()[0]
+        for name, value in SWEEP_SETTINGS.items():
+            cursor.execute("SELECT current_setting(%s), set_config(%s, %s, false)",
+                           [name, name, value])
+            before[name] = cursor.fetchone()[0]
     try:
         yield
     finally:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('jit', %s, false)", [before])
+                for name, value in before.items():
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
         except DatabaseError:  # an aborted transaction: its rollback restores it
             pass
 

@@ -31,11 +31,17 @@ class ActionItem(models.Model):
     JURISDICTION_FIELD = "sub_division"
 
     case = models.ForeignKey(TheftCase, on_delete=models.PROTECT, related_name="action_items")
+    # Not indexed on their own (issue 18: each index is a write per item the
+    # sweep opens): nothing lists items by scheme (deleting a scheme, which
+    # PROTECT checks, is an admin's rare act), and a sub-division's items are
+    # read on (sub_division, status, due_date) below.
     scheme = models.ForeignKey(
-        "ots_scheme.Scheme", on_delete=models.PROTECT, related_name="action_items"
+        "ots_scheme.Scheme", on_delete=models.PROTECT, related_name="action_items",
+        db_index=False,
     )
     sub_division = models.ForeignKey(
-        "organization.OrgUnit", on_delete=models.PROTECT, related_name="action_items"
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="action_items",
+        db_index=False,
     )
     reason = models.CharField(
         max_length=16,
@@ -49,7 +55,14 @@ class ActionItem(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(max_length=12, choices=ClosedReason.choices, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(table_name="theft_cases_historicalactionitem")
+    # History rows are read by ``id`` (an item's history on the case page, the
+    # admin) ordered by ``history_date`` only: the sweep writes one per item it
+    # opens, and each index simple-history would copy is a write per row. Its
+    # user is checked by the ORM, not by a deferred constraint per row.
+    history = HistoricalRecords(
+        table_name="theft_cases_historicalactionitem",
+        no_db_index=["case", "scheme", "sub_division"], user_db_constraint=False,
+    )
 
     class Meta:
         db_table = "theft_cases_actionitem"
@@ -63,7 +76,12 @@ class ActionItem(models.Model):
                 name="one_open_action_item_per_case",
             ),
         ]
-        indexes = [models.Index(fields=["sub_division", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["sub_division", "status", "due_date"]),
+            # The API's case change feed pages the sweep's flags (a new item
+            # is a flag) on (created_at, case) beside the cases' (updated_at, id).
+            models.Index(fields=["created_at", "case"], name="actionitem_created_case"),
+        ]
 
     def __str__(self):
         return f"{self.case} ({self.get_status_display()})"

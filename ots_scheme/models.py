@@ -160,9 +160,13 @@ class Registration(models.Model):
     case = models.ForeignKey(
         "theft_cases.TheftCase", on_delete=models.PROTECT, related_name="registrations"
     )
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="registrations")
+    # Read on (scheme, status) and (sub_division, status) below: an index of
+    # their own would be one more entry per row the nightly lapse rewrites.
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="registrations",
+                               db_index=False)
     sub_division = models.ForeignKey(
-        "organization.OrgUnit", on_delete=models.PROTECT, related_name="registrations"
+        "organization.OrgUnit", on_delete=models.PROTECT, related_name="registrations",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=12, choices=RegistrationStatus.choices,
@@ -250,7 +254,16 @@ class Registration(models.Model):
         related_name="+",
     )
     rejection_reason = models.TextField(blank=True)
-    history = HistoricalRecords()
+    # History rows are read by ``id`` (a registration's page, the admin)
+    # ordered by ``history_date`` only; the nightly lapse writes one per
+    # lapsed registration, and each index simple-history would copy is a
+    # write per row. Its user is checked by the ORM, not a constraint per row.
+    history = HistoricalRecords(
+        no_db_index=["registration_number", "case", "scheme", "sub_division", "assisted_by",
+                     "phase", "held_applied_by", "created_at", "fee_paid_at", "verified_by",
+                     "settled_at", "rejected_by"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("registration")

@@ -9,8 +9,11 @@ ones (the sweep) take a queryset and return how many rows changed.
 The set-based ones leave ``updated_at`` alone: it is indexed (the API's change
 feed), and changing an indexed column makes PostgreSQL write a new entry in
 every index of the table for every row, where an update of unindexed columns
-only (``status``, ``flagged_at``) stays on its heap page (HOT). They log each
-changed case in ``CaseStatusChange`` instead, which the feed reads too.
+only (``status``, ``flagged_at``) stays on its heap page (HOT). The feed
+reads the changes from elsewhere: a cleared flag is logged in
+``CaseStatusChange``; a flag is recorded by the case's new action item
+(``defaulters``), whose ``created_at`` the feed reads — :func:`cases_flag`
+takes only cases flagged so, and logs nothing itself.
 """
 
 from __future__ import annotations
@@ -98,9 +101,13 @@ def cases_flag(*, queryset: QuerySet, now: dt.datetime) -> int:
 
     ``action_taken`` stays (the officer's work goes on); ``flagged_at`` keeps
     the first flag's time. Rows that would not change are not rewritten.
+    For cases given an action item at ``now`` only (the sweep): the item is
+    the flag's entry in the API's change feed, so nothing is logged here.
     """
     changing = queryset.filter(Q(status__in=FLAGGABLE) | Q(flagged_at__isnull=True))
-    _log_changes(changing, now)
+    # Not logged in CaseStatusChange: the caller (the sweep) flags a case by
+    # opening its action item, and the item's created_at is the flag's entry
+    # in the API's change feed (api.queries.case_changes).
     return changing.update(
         status=SqlCase(When(status__in=FLAGGABLE, then=Value(CaseStatus.FLAGGED)),
                        default=F("status")),

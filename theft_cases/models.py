@@ -140,7 +140,8 @@ class TheftCase(models.Model):
         verbose_name_plural = _("theft cases")
         ordering = ["-detection_date", "case_number"]
         # No index holds ``status`` or ``flagged_at``, and the nightly sweep
-        # leaves ``updated_at`` alone (it logs CaseStatusChange rows instead):
+        # leaves ``updated_at`` alone (the change feed reads its flags from
+        # the new action items, its clearings from CaseStatusChange rows):
         # so flagging ~10⁶ cases is a heap-only (HOT) update that rewrites no
         # index entry, in the free space the table's fillfactor keeps on each
         # page (migration 0007). Do not add one of those columns to an index.
@@ -178,9 +179,10 @@ class CaseStatusChange(models.Model):
 
     The nightly sweep flags and clears cases in bulk without touching
     ``TheftCase.updated_at`` (an indexed column: bumping it would rewrite
-    every index entry of every flagged row); it writes one of these narrow
-    rows per changed case instead, and the integration API's change feed
-    reads them beside ``updated_at``. Append-only: one row per change.
+    every index entry of every flagged row). It writes one of these narrow
+    rows per case whose flag it clears, and the integration API's change
+    feed reads them beside ``updated_at``; a flag needs none, its new action
+    item (``created_at``) is the feed's entry. Append-only: one row per change.
     """
 
     # No constraint and nothing done on delete: a log row may outlive a

@@ -140,8 +140,9 @@ class CaseCollection(ApiView):
     def get(self, request):
         params = self.query(serializers.CaseListQuery)
         cursor = _cursor_decode(params["cursor"]) if "cursor" in params else None
-        # Edits (updated_at) and the nightly sweep's flags (CaseStatusChange),
-        # merged in (time, case id) order: api.queries.case_changes.
+        # Edits (updated_at), the nightly sweep's flags (new action items) and
+        # clearings (CaseStatusChange), merged in (time, case id) order:
+        # api.queries.case_changes.
         page, position = queries.case_changes(
             self.client_unit(), since=params.get("updated_since"), cursor=cursor,
             limit=params["limit"])

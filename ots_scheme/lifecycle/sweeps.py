@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from simple_history.utils import bulk_update_with_history
 
-from common.history import record_history
+from common.history import update_with_history
 from ots_scheme.models import (
     Registration,
     RegistrationStatus,
@@ -48,16 +48,13 @@ def registrations_expire_unpaid(*, now: dt.datetime, in_flight: QuerySet) -> int
 def registrations_lapse(*, queryset: QuerySet, now: dt.datetime) -> int:
     """Lapse the fee-paid registrations in ``queryset`` (balance deadline passed).
 
-    One UPDATE and one history INSERT … SELECT, whatever the number of rows
-    (the nightly sweep, DESIGN §4.4). Nothing is refunded: the money stays
-    credited against the case's dues.
+    One UPDATE and its history rows (on PostgreSQL in the same statement),
+    whatever the number of rows (the nightly sweep, DESIGN §4.4). Nothing is
+    refunded: the money stays credited against the case's dues.
     """
-    lapsed = queryset.filter(status__in=Registration.BALANCE_DUE_STATUSES).update(
-        status=RegistrationStatus.LAPSED, lapsed_at=now
+    return update_with_history(
+        queryset.filter(status__in=Registration.BALANCE_DUE_STATUSES),
+        {"status": RegistrationStatus.LAPSED, "lapsed_at": now},
+        when=now, reason="lapsed: balance not paid by the deadline",
+        reread=Registration.objects.filter(status=RegistrationStatus.LAPSED, lapsed_at=now),
     )
-    if lapsed:
-        record_history(
-            Registration.objects.filter(status=RegistrationStatus.LAPSED, lapsed_at=now),
-            when=now, reason="lapsed: balance not paid by the deadline",
-        )
-    return lapsed

@@ -175,6 +175,18 @@ def test_action_taken_case_stays_action_taken_when_flagged_again(dataset, scheme
 @pytest.mark.django_db
 def test_sweep_is_recorded_in_history(dataset, schemes):
     sweep()
+    # Every new item has its "+" row, a copy of the item as opened, by the sweep.
+    items = {item.pk: item for item in ActionItem.objects.all()}
+    added = list(ActionItem.history.filter(history_type="+"))
+    assert sorted(row.id for row in added) == sorted(items) and len(items) == len(FLAGGED)
+    for row in added:
+        item = items[row.id]
+        assert row.history_change_reason == "flagged by the sweep"
+        assert row.history_user_id is None and row.history_date == item.created_at
+        assert (row.case_id, row.scheme_id, row.sub_division_id, row.reason, row.status,
+                row.due_date, row.created_at, row.closed_reason) == (
+            item.case_id, item.scheme_id, item.sub_division_id, item.reason, item.status,
+            item.due_date, item.created_at, item.closed_reason)
     item = ActionItem.objects.get(case=dataset["unregistered"])
     assert item.history.count() == 1
     assert item.history.first().history_type == "+"
@@ -241,3 +253,46 @@ def test_nightly_task_runs_on_a_real_worker(celery_worker, org_tree, schemes):
     assert result["flagged"] == 1
     assert ActionItem.objects.filter(case=case, status=ActionStatus.OPEN).count() == 1
     assert flag_defaulters.delay(TODAY.isoformat()).get(timeout=60)["flagged"] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_item_tables_index_what_is_read():
+    """Each index is a write per item the sweep opens: only those something reads."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index names are PostgreSQL's (runs in the PostgreSQL run)")
+
+    def indexed(table):
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, table)
+        return constraints, sorted(tuple(c["columns"]) for c in constraints.values()
+                                   if c["index"] and not c["primary_key"])
+
+    _constraints, items = indexed(ActionItem._meta.db_table)
+    # A case's items and the one open item per case; a unit's list; the API's
+    # change feed (flags by created_at).
+    assert items == [("case_id",), ("case_id",), ("created_at", "case_id"),
+                     ("sub_division_id", "status", "due_date")]
+    constraints, history = indexed(ActionItem.history.model._meta.db_table)
+    # An item's history (``id``), by date; the user for the ORM's SET_NULL.
+    assert history == [("history_date",), ("history_user_id",), ("id",)]
+    assert not [c for c in constraints.values() if c["foreign_key"]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_registration_history_indexes_what_is_read():
+    """The nightly lapse writes a history row per lapsed registration: few indexes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index names are PostgreSQL's (runs in the PostgreSQL run)")
+    table = Registration.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = sorted(tuple(c["columns"]) for c in constraints.values()
+                     if c["index"] and not c["primary_key"])
+    assert indexed == [("history_date",), ("history_user_id",), ("id",)]
+    assert not [c for c in constraints.values() if c["foreign_key"]]
