@@ -17,6 +17,7 @@ case, a form): it would be shown to the next person.
 from __future__ import annotations
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -33,14 +34,21 @@ def forget_all() -> None:
 
 
 class FragmentNode(template.Node):
-    def __init__(self, name: str, nodelist, keys):
-        self.name, self.nodelist, self.keys = name, nodelist, keys
+    """The part is kept as ``body``, not ``nodelist``: a page that extends
+    base.html has Django walk every node of base.html on every render to
+    find its ``{% block %}``s (``ExtendsNode.render``), and the walk follows
+    only ``child_nodelists`` ("nodelist"), so it skips what is drawn once
+    anyway. Hence no ``{% block %}`` inside a fragment (refused when parsed).
+    """
+
+    def __init__(self, name: str, body, keys):
+        self.name, self.body, self.keys = name, body, keys
 
     def render(self, context):
         key = (self.name, *(str(k.resolve(context)) for k in self.keys))
         text = _drawn.get(key)
         if text is None:
-            text = self.nodelist.render(context)
+            text = self.body.render(context)
             if len(_drawn) >= MAX_FRAGMENTS:
                 _drawn.clear()
             _drawn[key] = text
@@ -53,6 +61,9 @@ def do_fragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("'fragment' needs a name, then its keys")
-    nodelist = parser.parse(("endfragment",))
+    body = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(bits[1], nodelist, [parser.compile_filter(b) for b in bits[2:]])
+    if body.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(f"fragment {bits[1]!r} holds a {{% block %}}: "
+                                           "put the fragment inside the block instead")
+    return FragmentNode(bits[1], body, [parser.compile_filter(b) for b in bits[2:]])
