@@ -2,8 +2,11 @@
 
 ``QuerySet.update()`` and ``INSERT … SELECT`` are invisible to
 django-simple-history; the owners of set-based transitions (the flagging
-sweep, ``ots_scheme.lifecycle``) write the matching historical rows with
-:func:`record_history`, one statement per table.
+sweep, ``ots_scheme.lifecycle``, the import) write the matching historical
+rows with :func:`record_history`, one statement per table, or — on
+PostgreSQL — in the same statement as the write, from its ``RETURNING``
+rows (:func:`insert_select_with_history`, :func:`update_with_history`,
+:func:`history_insert_sql`).
 """
 
 from __future__ import annotations
@@ -12,20 +15,15 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import BigIntegerField, CharField, DateTimeField, F, QuerySet, Value
-from django.db.models.sql import UpdateQuery
 
 HISTORY_OWN_FIELDS = {
     "history_id", "history_date", "history_change_reason", "history_type", "history_user",
 }
 
 
-def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) -> int:
-    """Run ``INSERT INTO table (columns) SELECT … FROM queryset``; return rows inserted.
-
-    ``columns`` maps each target column to an expression over ``queryset``'s
-    model. Rows that would break a unique constraint (the one open item per
-    case) are skipped, so a concurrent insert can never make a duplicate.
-    """
+def _insert_select_sql(table: str, columns: dict[str, object],
+                       queryset: QuerySet) -> tuple[str, list]:
+    """``INSERT INTO table (columns) SELECT … FROM queryset ON CONFLICT DO NOTHING``."""
     aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
     select = queryset.order_by().values(**aliases)
     sql, params = select.query.get_compiler(using=queryset.db).as_sql()
@@ -36,8 +34,18 @@ def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) ->
         f"INSERT INTO {quote(table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
         f"SELECT {source} FROM ({sql}) s WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
+    return statement, list(params)
+
+
+def insert_select(table: str, columns: dict[str, object], queryset: QuerySet) -> int:
+    """Run ``INSERT INTO table (columns) SELECT … FROM queryset``; return rows inserted.
+
+    ``columns`` maps each target column to an expression over ``queryset``'s
+    model. Rows that would break a unique constraint (the one open item per
+    case) are skipped, so a concurrent insert can never make a duplicate.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(*_insert_select_sql(table, columns, queryset))
         return max(cursor.rowcount, 0)
 
 
@@ -114,36 +122,38 @@ def history_insert_sql(model, source: str, *, when: dt.datetime, reason: str,
 
 def update_with_history(queryset: QuerySet, values: dict[str, object], *, when: dt.datetime,
                         reason: str, reread: QuerySet) -> int:
-    """``queryset.update(**values)``, each changed row with its "~" history row.
+    """Set ``values`` (field name → plain value) on the rows of ``queryset``,
+    each changed row with its "~" history row; return the number changed.
 
     On PostgreSQL one statement: the UPDATE ``RETURNING`` its new rows feeds
     the history insert, so they are not looked up again. Elsewhere (SQLite)
-    the update, then :func:`record_history` over ``reread`` (a queryset that
-    finds exactly the rows just changed). Returns the number of rows changed.
+    ``queryset.update()``, then :func:`record_history` over ``reread`` (a
+    queryset that finds exactly the rows just changed).
     """
     if connection.vendor != "postgresql":
         changed = queryset.update(**values)
         if changed:
             record_history(reread, when=when, reason=reason)
         return changed
-    query = queryset.order_by().query.chain(UpdateQuery)
-    query.add_update_values(values)
-    query.clear_select_clause()
-    compiler = query.get_compiler(using=queryset.db)
-    compiler.pre_sql_setup()  # as QuerySet.update: a filter across a join becomes pk IN (…)
-    sql, params = compiler.as_sql()
-    if not sql:
-        return 0
-    history_model = queryset.model.history.model
+    model = queryset.model
+    quote = connection.ops.quote_name
+    assignments, params = [], []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        assignments.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    rows, row_params = queryset.order_by().values("pk").query.get_compiler(
+        using=queryset.db).as_sql()
+    history_model = model.history.model
     columns, select, history_params = _history_select(history_model, "u", when=when,
                                                       reason=reason, history_type="~")
-    quote = connection.ops.quote_name
     statement = (
-        f"WITH u AS ({sql} RETURNING *) "  # noqa: S608 - names from model meta  # nosec B608
+        f"WITH u AS (UPDATE {quote(model._meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608 - names from model meta  # nosec B608
+        f"WHERE {quote(model._meta.pk.column)} IN ({rows}) RETURNING *) "
         f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}) SELECT {select} FROM u"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *history_params])
+        cursor.execute(statement, [*params, *row_params, *history_params])
         return max(cursor.rowcount, 0)
 
 
@@ -163,20 +173,14 @@ def insert_select_with_history(model, columns: dict[str, object], queryset: Quer
         if inserted:
             record_history(reread, when=when, reason=reason, history_type=history_type)
         return inserted
+    insert, params = _insert_select_sql(model._meta.db_table, columns, queryset)
     history_model = model.history.model
-    quote = connection.ops.quote_name
-    aliases = {f"c{i}": expression for i, expression in enumerate(columns.values())}
-    select = queryset.order_by().values(**aliases)
-    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
-    target = ", ".join(quote(column) for column in columns)
-    source = ", ".join(f"s.{quote(alias)}" for alias in aliases)
     history_columns, history_select, history_params = _history_select(
         history_model, "i", when=when, reason=reason, history_type=history_type)
     statement = (
-        f"WITH i AS (INSERT INTO {quote(model._meta.db_table)} ({target}) "  # noqa: S608 - names from model meta  # nosec B608
-        f"SELECT {source} FROM ({sql}) s ON CONFLICT DO NOTHING RETURNING *) "
-        f"INSERT INTO {quote(history_model._meta.db_table)} ({history_columns}) "
-        f"SELECT {history_select} FROM i"
+        f"WITH i AS ({insert} RETURNING *) "  # noqa: S608 - names from model meta  # nosec B608
+        f"INSERT INTO {connection.ops.quote_name(history_model._meta.db_table)} "
+        f"({history_columns}) SELECT {history_select} FROM i"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *history_params])

@@ -278,7 +278,7 @@ SWEEP_SETTINGS = {"jit": "off", "work_mem": "256MB"}
 
 
 @contextmanager
-def _without_jit():
+def _sweep_settings():
     """Run the sweep's bulk statements with :data:`SWEEP_SETTINGS`, then restore them."""
     if connection.vendor != "postgresql":
         yield
@@ -302,7 +302,7 @@ def _without_jit():
 
 def run_sweep(*, today: dt.date) -> dict[str, int]:
     """Lapse overdue registrations, then flag: what the nightly job and the command do."""
-    with _without_jit():
+    with _sweep_settings():
         lapsed = lapse_overdue_registrations(today=today)
         counts = flag_defaulters(today=today)
     return {**counts, "lapsed": lapsed}

@@ -93,9 +93,9 @@ def _sequence(model) -> str:
         return cursor.fetchone()[0]
 
 
-def _insert(model, table: str, given: dict[str, str], values_of: dict[str, object], now,
-            stage: str, where: str, ordered: bool = True) -> tuple[str, list]:
-    """``INSERT INTO table SELECT … FROM stage`` (in line order, if ``ordered``).
+def _insert(model, table: str, given: dict[str, str], values_of: dict[str, object],
+            now) -> tuple[str, list]:
+    """``INSERT INTO table SELECT … FROM s``, ``s`` being the new rows (a ``WITH`` name).
 
     Each column is a stage expression (``given``), a value (``values_of``),
     ``now`` for ``auto_now`` fields, or else the field's default, as the
@@ -119,8 +119,7 @@ def _insert(model, table: str, given: dict[str, str], values_of: dict[str, objec
             values.append("%s")
             params.append(field.get_db_prep_save(default, connection))
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608  # nosec B608
-           f"SELECT {', '.join(values)} FROM {stage} s WHERE {where}"
-           + (" ORDER BY s.line" if ordered else ""))
+           f"SELECT {', '.join(values)} FROM s")
     return sql, params
 
 
@@ -360,8 +359,7 @@ class BulkWriter:
         person.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
                        in zip(CONSUMER_FIELDS, n.person, strict=True)})
         # The ids were handed out in line order above: the rows need no sort.
-        sql, more = _insert(consumer, n.consumer_table, person, {}, now, "s", "true",
-                            ordered=False)
+        sql, more = _insert(consumer, n.consumer_table, person, {}, now)
         parts.append(f"p AS ({sql} RETURNING *)")
         params += more
         case = {TheftCase._meta.pk.attname: "s.new_case", "case_number": "s.case_number",
@@ -369,8 +367,7 @@ class BulkWriter:
         case.update({name: f"s.{stage_column}" for name, (stage_column, _, _)
                      in zip(CASE_FIELDS, n.case, strict=True)})
         sql, more = _insert(TheftCase, n.case_table, case,
-                            {"fed_at": now, "fed_by_id": user_id}, now, "s", "true",
-                            ordered=False)
+                            {"fed_at": now, "fed_by_id": user_id}, now)
         parts.append(f"c AS ({sql} RETURNING *)")
         params += more
         sql, more = history_insert_sql(consumer, "p", when=now, reason=self.change_reason,

@@ -176,13 +176,14 @@ def _validation_progress(case_import_id: int) -> Callable[[int], None]:
     The row count in the database is what the stalled-import job watches
     (and the page falls back to); each write is a commit of its own.
     """
-    written = [0.0]
+    written = 0.0
 
     def progress(processed: int) -> None:
+        nonlocal written
         now = time.monotonic()
-        in_database = now - written[0] >= PROGRESS_WRITE_SECONDS
+        in_database = now - written >= PROGRESS_WRITE_SECONDS
         if in_database:
-            written[0] = now
+            written = now
         _set_progress(case_import_id, processed, in_database=in_database)
 
     return progress
