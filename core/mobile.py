@@ -27,6 +27,9 @@ def normalise_mobile(value: object) -> str:
     ``value`` may be text or a spreadsheet number (``9876543210`` or
     ``9876543210.0``); ``None`` and blanks give "".
     """
+    if type(value) is str and len(value) == 10 and value.isascii() and value.isdigit():
+        # Already written as the 10 digits (most of an import's cells).
+        return value if value[0] in "6789" else ""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, float):

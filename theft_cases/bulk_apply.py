@@ -202,25 +202,31 @@ class BulkWriter:
 
     # --- Classifying -------------------------------------------------------------
 
-    def add(self, valid: list[tuple[int, CaseRow, int]]) -> list[tuple[int, str]]:
+    @staticmethod
+    def copy_line(line: int, row: CaseRow, unit_id: int) -> str:
+        """One valid row as a line of COPY text (pure: built while parsing)."""
+        texts = (row.case_number.upper(), row.case_number, row.fir_number,
+                 row.police_station, row.name, row.father_or_husband_name, row.address)
+        joined = "".join(texts)
+        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+            texts = tuple(text.translate(_ESCAPE) for text in texts)
+        key, number, fir, station, name, relative, address = texts
+        return "\t".join((
+            str(line), key, number, row.detection_date.isoformat(), str(unit_id),
+            row.category, row.theft_type,
+            "\\N" if row.load_kw is None else str(row.load_kw), fir, station,
+            str(row.assessment_amount), str(row.compounding_fee),
+            str(row.deposited_amount), name, relative, address,
+            row.mobile, row.account_number,
+        ))
+
+    def add(self, valid: list[tuple[int, CaseRow, int]],
+            lines: list[str] | None = None) -> list[tuple[int, str]]:
+        """Stage ``valid`` (with their :meth:`copy_line` texts, if built) and classify them."""
         if not valid:
             return []
-        lines = []
-        for line, row, unit_id in valid:
-            texts = (row.case_number.upper(), row.case_number, row.fir_number,
-                     row.police_station, row.name, row.father_or_husband_name, row.address)
-            joined = "".join(texts)
-            if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
-                texts = tuple(text.translate(_ESCAPE) for text in texts)
-            key, number, fir, station, name, relative, address = texts
-            lines.append("\t".join((
-                str(line), key, number, row.detection_date.isoformat(), str(unit_id),
-                row.category, row.theft_type,
-                "\\N" if row.load_kw is None else str(row.load_kw), fir, station,
-                str(row.assessment_amount), str(row.compounding_fee),
-                str(row.deposited_amount), name, relative, address,
-                row.mobile, row.account_number,
-            )))
+        if lines is None:
+            lines = [self.copy_line(*item) for item in valid]
         lines.append("")
         first = valid[0][0]
         # The chunk's lines, and its case numbers as an array: the planner

@@ -189,13 +189,15 @@ def _check_cells(line: int, cells: list, header: list[str]) -> None:
 
 def _pairs(header: list[str], numbered_cells) -> Iterator[tuple[int, dict]]:
     width = len(header)
+    named = all(header)  # no blank (or repeated, now blanked) column names
     rows = 0
     for line, cells in numbered_cells:
         cells = list(cells)
         _check_cells(line, cells, header)
         cells = cells[:width]
         cells += [None] * (width - len(cells))
-        raw = {name: value for name, value in zip(header, cells, strict=True) if name}
+        raw = (dict(zip(header, cells, strict=True)) if named else
+               {name: value for name, value in zip(header, cells, strict=True) if name})
         if not is_blank_row(raw):
             rows += 1
             if rows > MAX_ROWS:

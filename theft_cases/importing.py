@@ -3,7 +3,8 @@
 The file is read by :mod:`theft_cases.import_files` (streamed: csv with
 ``utf-8-sig``, openpyxl in read-only mode) and handled here in chunks, so
 memory does not grow with the file: each chunk is parsed by
-:mod:`theft_cases.rows`, checked against the database, and — when
+:mod:`theft_cases.rows` (in a second thread, while the database checks
+the chunk before: :func:`_parsing_beside`), checked against the database, and — when
 applying — written with every created or changed case in its history: on
 PostgreSQL set-based (:mod:`theft_cases.bulk_apply`: ``COPY`` into a
 temporary table, ``INSERT … SELECT``), elsewhere through the ORM
@@ -20,10 +21,14 @@ file again only when something the rows were checked against has changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import sys
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO
@@ -206,6 +211,8 @@ class _Run:
         self.inline_limit = None if keep_rows else INLINE_REJECTED_LIMIT
         self.sub_divisions = import_kept.sub_division_map()
         writer = writer_class()
+        # The set-based writer's COPY text is built with the parsing.
+        self.copy_line = getattr(writer, "copy_line", None)
         # A file's preview on PostgreSQL keeps its rows for the apply.
         self.keep_for = keep_for if (keep_for is not None and not apply
                                      and writer is BulkWriter) else None
@@ -227,32 +234,56 @@ class _Run:
         if self.report is not None:
             self.report.add(line, columns, codes, raw)
 
-    def chunk(self, pairs: list[tuple[int, dict]]) -> None:
+    def prepare(self, pairs: list[tuple[int, dict]]) -> list[tuple[int, dict, str, object]]:
+        """Parse a chunk's rows: pure, so it may run beside the database work.
+
+        Each row comes back with its case number key and either its valid
+        row, sub-division id and COPY text (set-based writer only), or the
+        (columns, codes) it is refused for.
+        Whether a row repeats an earlier one is decided by :meth:`chunk`.
+        """
+        units, prefix, today, copy_line = (self.sub_divisions, self.prefix, self.today,
+                                           self.copy_line)
+        prepared = []
+        for line, raw in pairs:
+            # Case numbers are one whatever their capitals (DESIGN §5).
+            key = cell_text(raw.get("case_number")).upper()
+            result = parse_row(raw, today=today)
+            if isinstance(result, list):
+                verdict = ([e.column for e in result], [e.reason for e in result])
+            else:
+                unit = units.get(result.sub_division_code)
+                if unit is None:
+                    verdict = (["sub_division_code"], ["unknown_sub_division"])
+                elif not unit[1].startswith(prefix):
+                    verdict = (["sub_division_code"], ["outside_jurisdiction"])
+                else:
+                    verdict = (result, unit[0],
+                               None if copy_line is None else copy_line(line, result, unit[0]))
+            prepared.append((line, raw, key, verdict))
+        return prepared
+
+    def chunk(self, prepared: list[tuple[int, dict, str, object]]) -> None:
+        """Check a prepared chunk against the file so far and the database."""
         valid: list[tuple[int, object, int]] = []
+        texts: list[str] = []
         raws: dict[int, dict] = {}
-        # Case numbers are one whatever their capitals (DESIGN §5).
-        keys = [cell_text(raw.get("case_number")).upper() for _, raw in pairs]
-        fresh = self.seen.first_seen(list(dict.fromkeys(k for k in keys if k)))
-        for (line, raw), key in zip(pairs, keys, strict=True):
+        fresh = self.seen.first_seen(list(dict.fromkeys(p[2] for p in prepared if p[2])))
+        for line, raw, key, verdict in prepared:
             if key:
                 if key not in fresh:
                     self.reject(line, raw, ["case_number"], ["duplicate_in_file"])
                     continue
                 fresh.discard(key)  # later copies in this chunk are duplicates
-            result = parse_row(raw, today=self.today)
-            if isinstance(result, list):
-                self.reject(line, raw, [e.column for e in result], [e.reason for e in result])
+            if len(verdict) == 2:
+                self.reject(line, raw, *verdict)
                 continue
-            unit = self.sub_divisions.get(result.sub_division_code)
-            if unit is None:
-                self.reject(line, raw, ["sub_division_code"], ["unknown_sub_division"])
-                continue
-            if not unit[1].startswith(self.prefix):
-                self.reject(line, raw, ["sub_division_code"], ["outside_jurisdiction"])
-                continue
-            valid.append((line, result, unit[0]))
+            valid.append((line, verdict[0], verdict[1]))
+            texts.append(verdict[2])
             raws[line] = raw
-        for line, result in self.writer.add(valid):
+        added = (self.writer.add(valid) if self.copy_line is None
+                 else self.writer.add(valid, texts))
+        for line, result in added:
             if result in OUTCOMES:
                 setattr(self.outcome, result, getattr(self.outcome, result) + 1)
                 self._result(line, result)
@@ -279,6 +310,59 @@ class _Run:
 
 
 OUTCOMES = ("created", "updated", "unchanged")
+# How often a thread waiting for the interpreter gets it back from a busy one
+# while an import parses beside its database work (Python's default is 5 ms).
+SWITCH_INTERVAL = 0.0005
+
+
+@contextlib.contextmanager
+def _parsing_beside(run: _Run, sheet, chunk_size: int) -> Iterator[Iterator[list]]:
+    """Yield the file's prepared chunks, the next one read and parsed meanwhile.
+
+    Reading and parsing a chunk is pure Python (no database), so one thread
+    does it while this one waits for the database over the chunk before:
+    the database's own work no longer adds to the parsing time. Only this
+    thread touches the database connection. A refusal of the file met while
+    reading (:class:`ImportFileError`) is raised here, at its chunk.
+    """
+
+    def read() -> list | None:
+        try:
+            pairs = list(islice(sheet.rows, chunk_size))
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("not_utf8") from exc
+        return run.prepare(pairs) if pairs else None
+
+    def chunks() -> Iterator[list]:
+        pending = pool.submit(read)
+        while (prepared := pending.result()) is not None:
+            pending = pool.submit(read)
+            yield prepared
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse")
+    _quick_switching(+1)
+    try:
+        yield chunks()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _quick_switching(-1)
+
+
+_switching = {"imports": 0, "interval": 0.0}
+_switching_lock = threading.Lock()
+
+
+def _quick_switching(step: int) -> None:
+    """Shorten the switch interval while any import parses beside its database
+    work; the first import in saves the process's interval, the last out
+    puts it back (imports may run in several threads of one process)."""
+    with _switching_lock:
+        if step > 0 and _switching["imports"] == 0:
+            _switching["interval"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switching["interval"], SWITCH_INTERVAL))
+        _switching["imports"] += step
+        if step < 0 and _switching["imports"] == 0:
+            sys.setswitchinterval(_switching["interval"])
 
 
 def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
@@ -301,17 +385,12 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
         run = _Run(user=user, today=today, apply=apply, report=report,
                    change_reason=change_reason, keep_for=keep_for)
         try:
-            while True:
-                try:
-                    pairs = list(islice(sheet.rows, chunk_size))
-                except UnicodeDecodeError as exc:
-                    raise ImportFileError("not_utf8") from exc
-                if not pairs:
-                    break
-                run.chunk(pairs)
-                run.outcome.processed += len(pairs)
-                if progress is not None:
-                    progress(run.outcome.processed)
+            with _parsing_beside(run, sheet, chunk_size) as chunks:
+                for prepared in chunks:
+                    run.chunk(prepared)
+                    run.outcome.processed += len(prepared)
+                    if progress is not None:
+                        progress(run.outcome.processed)
         except DatabaseError:
             raise  # an aborted transaction: its rollback drops the temporary tables
         except BaseException:
@@ -373,7 +452,7 @@ def run_rows(rows: list[dict], *, user, prefix: str, today: dt.date, apply: bool
                change_reason=change_reason, prefix=prefix, keep_rows=True)
     try:
         if rows:
-            run.chunk(list(enumerate(rows, start=1)))
+            run.chunk(run.prepare(list(enumerate(rows, start=1))))
         run.outcome.changed_money_case_ids.extend(run.writer.flush())
     except DatabaseError:
         # The caller's transaction is aborted (PostgreSQL refuses any further

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from core.dates import one_month_before
 from core.mobile import normalise_mobile
@@ -117,9 +118,12 @@ class TooLarge(ValueError):
     """A number too large for its database column."""
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    """One validated case, ready to compare with the database."""
+class CaseRow(NamedTuple):
+    """One validated case, ready to compare with the database.
+
+    Immutable; a named tuple because an import builds one per row, and a
+    frozen dataclass costs several times as much to build.
+    """
 
     case_number: str
     detection_date: dt.date
@@ -267,11 +271,8 @@ def parse_row(raw: Mapping[str, object], *, today: dt.date) -> CaseRow | list[Ro
     ``today`` is the IST calendar date the rules are checked on.
     """
     errors: list[RowError] = []
-    get = raw.get
-    text = {}
-    for column in COLUMNS:
-        value = get(column)
-        text[column] = value.strip() if type(value) is str else cell_text(value)
+    text = {column: value.strip() if type(value) is str else cell_text(value)
+            for column, value in zip(COLUMNS, map(raw.get, COLUMNS), strict=True)}
 
     for column in _REQUIRED_TEXT:
         if not text[column]:

@@ -203,6 +203,55 @@ def test_duplicates_across_chunks(users):
     assert TheftCase.objects.get(case_number="LKO/AMN/2023/0001").consumer.name == "राम कुमार 1"
 
 
+def test_chunks_parsed_beside_the_database_keep_the_file_order(users):
+    """The next chunk is parsed while this one is checked: outcomes and the
+    report still follow the file, line by line, and a duplicate of a row
+    refused for another reason counts as a duplicate."""
+    from django.db import transaction
+
+    rows = [good_row(n) for n in range(1, 8)]
+    rows[2] = good_row(3, mobile="12345")        # line 4: bad mobile
+    rows.append(good_row(3))                     # line 9: repeats line 4
+    rows.append(good_row(9, category="LMV-99"))  # line 10: bad category
+    report = io.StringIO()
+    with transaction.atomic():
+        outcome = importing.run_import(
+            handle=io.BytesIO(csv_bytes(rows)), user=users["je_aminabad"], today=TODAY,
+            apply=True, chunk_size=2, report_stream=report)
+    assert outcome.counts() == {"created": 6, "updated": 0, "unchanged": 0, "rejected": 3}
+    assert [(e["line"], e["codes"]) for e in outcome.rejected_rows] == [
+        (4, ["bad_mobile"]), (9, ["duplicate_in_file"]), (10, ["bad_category"])]
+    lines = report.getvalue().splitlines()[1:]
+    assert [line.split(",")[0] for line in lines] == ["4", "9", "10"]
+    assert TheftCase.objects.filter(case_number__startswith="LKO/AMN/2023/").count() == 6
+
+
+def test_a_refusal_met_in_a_later_chunk_undoes_the_file_and_stops_the_parsing(
+        users, monkeypatch):
+    """A file found too long only at its sixth row (met by the parsing
+    thread, chunks ahead): the import is refused, the rows before are not
+    written, and no parsing thread is left behind nor the interpreter's
+    switch interval changed."""
+    import sys
+    import threading
+
+    from django.db import transaction
+
+    from theft_cases import import_files
+
+    monkeypatch.setattr(import_files, "MAX_ROWS", 5)
+    data = csv_bytes([good_row(n) for n in range(1, 9)])
+    interval, threads = sys.getswitchinterval(), threading.active_count()
+    with pytest.raises(importing.ImportFileError) as refused:
+        with transaction.atomic():
+            importing.run_import(handle=io.BytesIO(data), user=users["je_aminabad"],
+                                 today=TODAY, apply=True, chunk_size=2)
+    assert refused.value.code == "too_many_rows"
+    assert not TheftCase.objects.exists()
+    assert sys.getswitchinterval() == interval
+    assert threading.active_count() == threads
+
+
 def test_error_report_keeps_the_original_row_in_hindi(users, tmp_path):
     from django.utils import translation
 
