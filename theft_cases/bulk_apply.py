@@ -227,7 +227,6 @@ class BulkWriter:
             return []
         if lines is None:
             lines = [self.copy_line(*item) for item in valid]
-        lines.append("")
         first = valid[0][0]
         # The chunk's lines, and its case numbers as an array: the planner
         # then looks each one up in the case-number index instead of hashing
@@ -237,7 +236,7 @@ class BulkWriter:
         keys = [row.case_number.upper() for _, row, _ in valid]
         params = [self.prefix, first, valid[-1][0], keys]
         with connection.cursor() as cursor:
-            copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines))
+            copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines) + "\n")
             # Rows no case matches have no outcome yet: they are the new cases.
             known: dict[int, str] = {}
             if self.apply:

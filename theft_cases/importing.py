@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import get_language
@@ -43,7 +43,7 @@ from theft_cases import import_kept
 from theft_cases.bulk_apply import BulkWriter
 from theft_cases.import_files import ImportFileError, open_sheet
 from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, OrmWriter
-from theft_cases.rows import cell_text, parse_row
+from theft_cases.rows import CaseRow, cell_text, parse_row
 
 CHUNK_SIZE = 2000
 INLINE_REJECTED_LIMIT = 500
@@ -192,6 +192,20 @@ def writer_class():
     return OrmWriter
 
 
+class Parsed(NamedTuple):
+    """One row of a chunk after parsing: valid (``row``, its sub-division id
+    and, for the set-based writer, its COPY text) or refused (``refusal``:
+    the columns and reason codes)."""
+
+    line: int
+    raw: dict
+    key: str  # the case number in capitals ("" when blank)
+    row: CaseRow | None = None
+    unit_id: int | None = None
+    copy_text: str | None = None
+    refusal: tuple[list[str], list[str]] | None = None
+
+
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
                  change_reason: str, prefix: str | None = None, keep_rows: bool = False,
@@ -234,12 +248,9 @@ class _Run:
         if self.report is not None:
             self.report.add(line, columns, codes, raw)
 
-    def prepare(self, pairs: list[tuple[int, dict]]) -> list[tuple[int, dict, str, object]]:
+    def prepare(self, pairs: list[tuple[int, dict]]) -> list[Parsed]:
         """Parse a chunk's rows: pure, so it may run beside the database work.
 
-        Each row comes back with its case number key and either its valid
-        row, sub-division id and COPY text (set-based writer only), or the
-        (columns, codes) it is refused for.
         Whether a row repeats an earlier one is decided by :meth:`chunk`.
         """
         units, prefix, today, copy_line = (self.sub_divisions, self.prefix, self.today,
@@ -250,39 +261,40 @@ class _Run:
             key = cell_text(raw.get("case_number")).upper()
             result = parse_row(raw, today=today)
             if isinstance(result, list):
-                verdict = ([e.column for e in result], [e.reason for e in result])
+                parsed = Parsed(line, raw, key, refusal=([e.column for e in result],
+                                                         [e.reason for e in result]))
+            elif (unit := units.get(result.sub_division_code)) is None:
+                parsed = Parsed(line, raw, key, refusal=(["sub_division_code"],
+                                                         ["unknown_sub_division"]))
+            elif not unit[1].startswith(prefix):
+                parsed = Parsed(line, raw, key, refusal=(["sub_division_code"],
+                                                         ["outside_jurisdiction"]))
             else:
-                unit = units.get(result.sub_division_code)
-                if unit is None:
-                    verdict = (["sub_division_code"], ["unknown_sub_division"])
-                elif not unit[1].startswith(prefix):
-                    verdict = (["sub_division_code"], ["outside_jurisdiction"])
-                else:
-                    verdict = (result, unit[0],
-                               None if copy_line is None else copy_line(line, result, unit[0]))
-            prepared.append((line, raw, key, verdict))
+                parsed = Parsed(line, raw, key, row=result, unit_id=unit[0], copy_text=(
+                    None if copy_line is None else copy_line(line, result, unit[0])))
+            prepared.append(parsed)
         return prepared
 
-    def chunk(self, prepared: list[tuple[int, dict, str, object]]) -> None:
+    def chunk(self, prepared: list[Parsed]) -> None:
         """Check a prepared chunk against the file so far and the database."""
         valid: list[tuple[int, object, int]] = []
         texts: list[str] = []
         raws: dict[int, dict] = {}
-        fresh = self.seen.first_seen(list(dict.fromkeys(p[2] for p in prepared if p[2])))
-        for line, raw, key, verdict in prepared:
+        fresh = self.seen.first_seen(list(dict.fromkeys(p.key for p in prepared if p.key)))
+        for parsed in prepared:
+            line, raw, key = parsed.line, parsed.raw, parsed.key
             if key:
                 if key not in fresh:
                     self.reject(line, raw, ["case_number"], ["duplicate_in_file"])
                     continue
                 fresh.discard(key)  # later copies in this chunk are duplicates
-            if len(verdict) == 2:
-                self.reject(line, raw, *verdict)
+            if parsed.refusal is not None:
+                self.reject(line, raw, *parsed.refusal)
                 continue
-            valid.append((line, verdict[0], verdict[1]))
-            texts.append(verdict[2])
+            valid.append((line, parsed.row, parsed.unit_id))
+            texts.append(parsed.copy_text)
             raws[line] = raw
-        added = (self.writer.add(valid) if self.copy_line is None
-                 else self.writer.add(valid, texts))
+        added = self.writer.add(valid, None if self.copy_line is None else texts)
         for line, result in added:
             if result in OUTCOMES:
                 setattr(self.outcome, result, getattr(self.outcome, result) + 1)
@@ -316,7 +328,8 @@ SWITCH_INTERVAL = 0.0005
 
 
 @contextlib.contextmanager
-def _parsing_beside(run: _Run, sheet, chunk_size: int) -> Iterator[Iterator[list]]:
+def _parsing_beside(prepare: Callable[[list], list[Parsed]], sheet,
+                    chunk_size: int) -> Iterator[Iterator[list[Parsed]]]:
     """Yield the file's prepared chunks, the next one read and parsed meanwhile.
 
     Reading and parsing a chunk is pure Python (no database), so one thread
@@ -326,14 +339,14 @@ def _parsing_beside(run: _Run, sheet, chunk_size: int) -> Iterator[Iterator[list
     reading (:class:`ImportFileError`) is raised here, at its chunk.
     """
 
-    def read() -> list | None:
+    def read() -> list[Parsed] | None:
         try:
             pairs = list(islice(sheet.rows, chunk_size))
         except UnicodeDecodeError as exc:
             raise ImportFileError("not_utf8") from exc
-        return run.prepare(pairs) if pairs else None
+        return prepare(pairs) if pairs else None
 
-    def chunks() -> Iterator[list]:
+    def chunks() -> Iterator[list[Parsed]]:
         pending = pool.submit(read)
         while (prepared := pending.result()) is not None:
             pending = pool.submit(read)
@@ -385,7 +398,7 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
         run = _Run(user=user, today=today, apply=apply, report=report,
                    change_reason=change_reason, keep_for=keep_for)
         try:
-            with _parsing_beside(run, sheet, chunk_size) as chunks:
+            with _parsing_beside(run.prepare, sheet, chunk_size) as chunks:
                 for prepared in chunks:
                     run.chunk(prepared)
                     run.outcome.processed += len(prepared)

@@ -46,7 +46,9 @@ class OrmWriter:
         self.change_reason = change_reason
         self.changed_money: list[int] = []
 
-    def add(self, valid: list[tuple[int, CaseRow, int]]) -> list[tuple[int, str]]:
+    def add(self, valid: list[tuple[int, CaseRow, int]],
+            lines: list[str] | None = None) -> list[tuple[int, str]]:
+        """Classify ``valid`` and, applying, write them (``lines``: COPY text, unused)."""
         existing = TheftCase.objects.select_related("consumer", "sub_division").annotate(
             number_key=Upper("case_number")
         ).filter(number_key__in=[row.case_number.upper() for _, row, _ in valid])
