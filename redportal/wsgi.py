@@ -27,14 +27,15 @@ def _warm_up() -> None:
     from django.utils import translation
 
     for code, _name in settings.LANGUAGES:
+        # Templates are compiled once per language (redportal/template_loaders.py).
         with translation.override(code):
             translation.gettext("RED portal")
-    for name in ("base.html", "home.html", "ots_scheme/calculator.html",
-                 "consumers/lookup.html"):
-        try:
-            get_template(name)
-        except Exception:  # noqa: BLE001, S112 - warming is best effort
-            continue
+            for name in ("base.html", "home.html", "ots_scheme/calculator.html",
+                         "consumers/lookup.html"):
+                try:
+                    get_template(name)
+                except Exception:  # noqa: BLE001, S112 - warming is best effort
+                    continue
 
 
 _warm_up()
