@@ -17,12 +17,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_scheme_catalogue():
-    """Each test sees its own schemes: a rolled-back test sends no signal."""
+    """Each test sees its own schemes and units: a rolled-back test sends no signal."""
+    from organization import catalogue as org_catalogue
     from ots_scheme import catalogue
 
     catalogue.forget()
+    org_catalogue.forget()
     yield
     catalogue.forget()
+    org_catalogue.forget()
 
 
 @pytest.fixture

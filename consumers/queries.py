@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from consumers import journey
 from consumers.masking import mask_digits, mask_name
 from consumers.models import MobileChangeRequest, MobileChangeStatus
+from organization import catalogue as org_catalogue
 from organization.scoping import visible_to
 from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, Scheme
 from ots_scheme.queries import open_scheme
@@ -45,8 +46,15 @@ def find_cases(*, case_number: str = "", account_number: str = "") -> list[Theft
         condition |= Q(consumer__account_number=account_number.strip())
     if not condition:
         return []
-    return list(TheftCase.objects.select_related("consumer", "sub_division__parent")
-                .filter(condition).order_by("case_number")[:LOOKUP_LIMIT])
+    cases = list(TheftCase.objects.select_related("consumer")
+                 .filter(condition).order_by("case_number")[:LOOKUP_LIMIT])
+    for case in cases:
+        # The office shown, with its division, from this process's copy of the
+        # units (organization/catalogue.py): two joins fewer on the busiest page.
+        office = org_catalogue.unit(case.sub_division_id)
+        if office is not None:
+            case.sub_division = office
+    return cases
 
 
 def outlook(case: TheftCase, *, on: dt.date, scheme: Scheme | None = None) -> CaseOutlook:

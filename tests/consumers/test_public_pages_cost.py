@@ -121,3 +121,42 @@ def test_lookup_by_case_number_uses_an_index_not_a_scan(org_tree):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "theftcase_case_number_upper" in plan, plan
     assert find_cases(case_number="nothing-like-this") == []
+
+
+def unit_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "organization_orgunit" in q["sql"]]
+
+
+def test_the_lookup_shows_the_office_from_the_process_copy_of_the_units(client, org_tree,
+                                                                        schemes):
+    case = TheftCaseFactory(sub_division=org_tree["aminabad-1"])
+    client.cookies["django_language"] = "en"
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("consumers:lookup"), {"case_number": case.case_number})
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(reverse("consumers:lookup"), {"case_number": case.case_number})
+    assert unit_queries(first.captured_queries)
+    assert unit_queries(second.captured_queries) == []
+    assert org_tree["aminabad-1"].name_en in page.content.decode()
+
+
+def test_an_office_edited_here_or_elsewhere_shows_on_the_next_lookup(client, org_tree,
+                                                                     schemes, settings):
+    from organization.models import OrgUnit
+
+    case = TheftCaseFactory(sub_division=org_tree["aminabad-1"])
+    client.cookies["django_language"] = "en"
+    lookup = {"case_number": case.case_number}
+    client.get(reverse("consumers:lookup"), lookup)  # the copy is loaded
+    unit = OrgUnit.objects.get(code="aminabad-1")
+    unit.name_en = "Aminabad First (moved)"
+    unit.save()  # this process: forgotten at once
+    assert "Aminabad First (moved)" in client.get(reverse("consumers:lookup"), lookup
+                                                  ).content.decode()
+    # Another process's save sends no signal here: seen once the TTL has run out.
+    OrgUnit.objects.filter(code="aminabad-1").update(name_en="Aminabad One (again)")
+    assert "Aminabad One (again)" not in client.get(reverse("consumers:lookup"), lookup
+                                                    ).content.decode()
+    settings.ORG_CATALOGUE_SECONDS = 0
+    assert "Aminabad One (again)" in client.get(reverse("consumers:lookup"), lookup
+                                                ).content.decode()
