@@ -200,6 +200,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # How long each process keeps the active schemes and phases for the public
 # pages (ots_scheme/catalogue.py); a change made elsewhere shows within this.
 SCHEME_CATALOGUE_SECONDS = env.int("SCHEME_CATALOGUE_SECONDS", default=30)
+# The same for the organisation's units, the offices of the public pages
+# (organization/catalogue.py).
+ORG_CATALOGUE_SECONDS = env.int("ORG_CATALOGUE_SECONDS", default=30)
 
 # Cache: Redis when configured (rate limits shared by every web process),
 # local memory otherwise. Nothing in it is the record: with Redis down every
