@@ -19,21 +19,8 @@ never change them.
 
 from __future__ import annotations
 
-import threading
-import time
-
-from django.conf import settings
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-
+from common.process_copy import ProcessCopy
 from organization.models import OrgUnit
-
-_lock = threading.Lock()
-_held: tuple[float, dict[int, OrgUnit]] | None = None
-
-
-def _ttl() -> float:
-    return float(getattr(settings, "ORG_CATALOGUE_SECONDS", 30))
 
 
 def _load() -> dict[int, OrgUnit]:
@@ -44,16 +31,13 @@ def _load() -> dict[int, OrgUnit]:
     return units
 
 
+_copy = ProcessCopy(_load, ttl_setting="ORG_CATALOGUE_SECONDS", default_ttl=30,
+                    models=(OrgUnit,))
+
+
 def units() -> dict[int, OrgUnit]:
     """Return this process's copy of every unit, by primary key."""
-    global _held
-    held, now = _held, time.monotonic()
-    if held is not None and now - held[0] < _ttl():
-        return held[1]
-    loaded = _load()
-    with _lock:
-        _held = (now, loaded)
-    return loaded
+    return _copy.get()
 
 
 def unit(pk: int | None) -> OrgUnit | None:
@@ -70,16 +54,4 @@ def unit(pk: int | None) -> OrgUnit | None:
 
 def forget(**_kwargs) -> None:
     """Drop this process's copy: the next reader loads the units afresh."""
-    global _held
-    with _lock:
-        _held = None
-
-
-def _changed(**_kwargs) -> None:
-    forget()
-    # A reader between the save and the commit would load the old rows again.
-    transaction.on_commit(forget)
-
-
-post_save.connect(_changed, sender=OrgUnit, dispatch_uid="org-catalogue-save")
-post_delete.connect(_changed, sender=OrgUnit, dispatch_uid="org-catalogue-delete")
+    _copy.forget()

@@ -24,21 +24,13 @@ once this process has read the new ones.
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-
+from common.process_copy import ProcessCopy
 from ots_scheme.models import Phase, Scheme
 from ots_scheme.services import rules_for
 from ots_scheme.settlement import SchemeRules
-
-_lock = threading.Lock()
-_snapshot: tuple[float, Snapshot] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,10 +47,6 @@ class Snapshot(NamedTuple):
 
     entries: tuple[CatalogueEntry, ...]
     version: str
-
-
-def _ttl() -> float:
-    return float(getattr(settings, "SCHEME_CATALOGUE_SECONDS", 30))
 
 
 def _load() -> tuple[CatalogueEntry, ...]:
@@ -81,17 +69,18 @@ def _digest(entries: tuple[CatalogueEntry, ...]) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
 
 
+def _snapshot() -> Snapshot:
+    entries = _load()
+    return Snapshot(entries=entries, version=_digest(entries))
+
+
+_copy = ProcessCopy(_snapshot, ttl_setting="SCHEME_CATALOGUE_SECONDS", default_ttl=30,
+                    models=(Scheme, Phase))
+
+
 def current() -> Snapshot:
     """Return this process's copy: the entries and their version, read together."""
-    global _snapshot
-    held, now = _snapshot, time.monotonic()
-    if held is not None and now - held[0] < _ttl():
-        return held[1]
-    entries = _load()
-    snapshot = Snapshot(entries=entries, version=_digest(entries))
-    with _lock:
-        _snapshot = (now, snapshot)
-    return snapshot
+    return _copy.get()
 
 
 def active() -> tuple[CatalogueEntry, ...]:
@@ -101,18 +90,4 @@ def active() -> tuple[CatalogueEntry, ...]:
 
 def forget(**_kwargs) -> None:
     """Drop this process's copy: the next reader loads the schemes afresh."""
-    global _snapshot
-    with _lock:
-        _snapshot = None
-
-
-def _changed(**_kwargs) -> None:
-    forget()
-    # A reader between the save and the commit would load the old rows again.
-    transaction.on_commit(forget)
-
-
-for _model in (Scheme, Phase):
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"catalogue-save-{_model.__name__}")
-    post_delete.connect(_changed, sender=_model,
-                        dispatch_uid=f"catalogue-delete-{_model.__name__}")
+    _copy.forget()
