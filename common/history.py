@@ -80,23 +80,32 @@ def record_history(queryset: QuerySet, *, when: dt.datetime, reason: str,
 
 
 def _history_select(history_model, source: str, *, when: dt.datetime, reason: str,
-                    history_type: str, user_id: int | None = None) -> tuple[str, str, list]:
+                    history_type: str, user_id: int | None = None,
+                    values: dict[str, tuple[str, list]] | None = None,
+                    ) -> tuple[str, str, list]:
     """Return (columns, SELECT list over ``source``, params) of a history insert.
 
     ``source`` names a relation with the model's own columns, such as the
-    ``RETURNING *`` rows of a write in a data-modifying ``WITH``.
+    ``RETURNING *`` rows of a write in a data-modifying ``WITH``; or, with
+    ``values`` (each tracked field's attname → its SQL expression and
+    parameters), any relation those expressions read.
     """
     quote = connection.ops.quote_name
     history: dict[str, str] = {}
+    params: list = []
     for field in history_model._meta.concrete_fields:
         if field.name in HISTORY_OWN_FIELDS:
             continue
-        history[field.column] = f"{source}.{quote(field.column)}"
+        if values is None:
+            history[field.column] = f"{source}.{quote(field.column)}"
+        else:
+            expression, more = values[field.attname]
+            history[field.column] = expression
+            params.extend(more)
     own = [("history_date", when), ("history_change_reason", reason),
            ("history_type", history_type)]
     if user_id is not None:
         own.append((history_model._meta.get_field("history_user").column, user_id))
-    params = []
     for column, value in own:
         history[column] = "%s"
         params.append(value)
@@ -104,17 +113,21 @@ def _history_select(history_model, source: str, *, when: dt.datetime, reason: st
 
 
 def history_insert_sql(model, source: str, *, when: dt.datetime, reason: str,
-                       history_type: str, user_id: int | None) -> tuple[str, list]:
+                       history_type: str, user_id: int | None,
+                       values: dict[str, tuple[str, list]] | None = None) -> tuple[str, list]:
     """Return ``INSERT INTO <history> (…) SELECT … FROM source`` and its parameters.
 
     The history rows are written from the rows just written (``source``),
     without reading the table again: one row per row of ``source``, as
-    :func:`record_history`.
+    :func:`record_history`. With ``values`` the rows are those the same
+    expressions wrote into the model's table (:mod:`theft_cases.bulk_apply`
+    writes a new case and its history from the same staged row, without
+    keeping the inserted rows for a ``RETURNING``).
     """
     history_model = model.history.model
     columns, select, params = _history_select(history_model, source, when=when,
                                               reason=reason, history_type=history_type,
-                                              user_id=user_id)
+                                              user_id=user_id, values=values)
     table = connection.ops.quote_name(history_model._meta.db_table)
     return (f"INSERT INTO {table} ({columns}) SELECT {select} FROM {source}",  # noqa: S608  # nosec B608
             params)
