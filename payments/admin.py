@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ViewOnlyAdmin
 from payments.models import (
     LedgerEntry,
     MissingPaymentReport,
@@ -44,20 +45,11 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     list_display = ("id", "seq", "kind", "payment", "registration", "amount", "reference",
                     "created_at")
     list_filter = ("kind",)
     search_fields = ("payment__order_id", "registration__registration_number", "reference")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MissingPaymentReport)
@@ -70,7 +62,9 @@ class MissingPaymentReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SandboxTransaction)
-class SandboxTransactionAdmin(admin.ModelAdmin):
+class SandboxTransactionAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    """Read only: the sandbox bank's own records (payments.gateways.sandbox)."""
+
     list_display = ("order_id", "bank_reference", "amount", "status", "paid_at")
     search_fields = ("order_id", "bank_reference")
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ViewOnlyAdmin
 from theft_cases.models import CaseImport, Consumer, TheftCase
 
 
@@ -24,7 +25,9 @@ class TheftCaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseImport)
-class CaseImportAdmin(admin.ModelAdmin):
+class CaseImportAdmin(ViewOnlyAdmin, admin.ModelAdmin):
+    """Read only: uploaded, previewed and applied on the staff import pages."""
+
     list_display = ("original_name", "uploaded_by", "uploaded_at", "status", "total_rows",
                     "created_count", "updated_count", "unchanged_count", "rejected_count")
     list_filter = ("status",)
