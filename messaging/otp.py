@@ -56,15 +56,19 @@ def _address(client_ip: str) -> str | None:
         return None
 
 
+def _recent(mobile: str, now: dt.datetime):
+    return OtpChallenge.objects.filter(mobile=mobile, created_at__gt=now - dt.timedelta(hours=1))
+
+
+def _counted(addresses: list[str | None], client_ip: str) -> tuple[int, int]:
+    """(sends from this address, sends from all) among the hour's sends' addresses."""
+    address = _address(client_ip)
+    return sum(1 for sent_from in addresses if sent_from == address), len(addresses)
+
+
 def _sends_used(mobile: str, client_ip: str, now: dt.datetime) -> tuple[int, int]:
     """Return (sends from this address, sends from all) to ``mobile`` this hour."""
-    recent = OtpChallenge.objects.filter(
-        mobile=mobile, created_at__gt=now - dt.timedelta(hours=1)
-    )
-    address = _address(client_ip)
-    here = recent.filter(client_ip=address) if address else recent.filter(
-        client_ip__isnull=True)
-    return here.count(), recent.count()
+    return _counted(list(_recent(mobile, now).values_list("client_ip", flat=True)), client_ip)
 
 
 def sends_left(mobile: str, *, client_ip: str = "", now: dt.datetime | None = None) -> int:
@@ -81,9 +85,10 @@ def otp_send(*, mobile: str, purpose: str, subject: str = "", language: str = "h
 
     ``client_ip`` is the asking browser's address (``common.clientip``).
     """
-    # Serialise sends per mobile (PostgreSQL): lock the mobile's recent rows.
-    list(OtpChallenge.objects.select_for_update()
-         .filter(mobile=mobile, created_at__gt=timezone.now() - dt.timedelta(hours=1)))
+    # Serialise sends per mobile (PostgreSQL): lock the mobile's recent rows,
+    # and count the hour's sends from the rows locked.
+    sent_from = list(_recent(mobile, timezone.now()).select_for_update()
+                     .values_list("client_ip", flat=True))
     if not broker_available():
         # The SMS could not leave now; refuse before a send is counted.
         raise OtpError(
@@ -91,7 +96,7 @@ def otp_send(*, mobile: str, purpose: str, subject: str = "", language: str = "h
               "again in a few minutes."),
             code="sms_unavailable",
         )
-    here, everywhere = _sends_used(mobile, client_ip, timezone.now())
+    here, everywhere = _counted(sent_from, client_ip)
     if here >= MAX_SENDS_PER_HOUR:
         raise OtpError(
             _("Three OTPs have already been sent to this mobile in the last hour. Please "
@@ -105,15 +110,15 @@ def otp_send(*, mobile: str, purpose: str, subject: str = "", language: str = "h
             code="too_many_sends",
         )
     code = f"{secrets.randbelow(10**6):06d}"
+    # The SMS first, so the challenge is written once, already naming it (the
+    # SMS is queued for delivery only when this transaction commits).
+    message = sms_queue(mobile=mobile, template=template,
+                        variables={**(variables or {}), "code": code}, language=language)
     challenge = OtpChallenge.objects.create(
         mobile=mobile, purpose=purpose, subject=subject[:64], client_ip=_address(client_ip),
         code_hash=_hash(mobile=mobile, purpose=purpose, code=code),
-        expires_at=timezone.now() + VALID_FOR,
+        expires_at=timezone.now() + VALID_FOR, message=message,
     )
-    message = sms_queue(mobile=mobile, template=template,
-                        variables={**(variables or {}), "code": code}, language=language)
-    challenge.message = message
-    challenge.save(update_fields=["message"])
     return Sent(challenge_id=challenge.pk, mobile=mobile)
 
 

@@ -9,8 +9,11 @@ from celery import shared_task
 from messaging import sms
 
 
+# No result kept: the message row records what became of it, and nobody
+# waits on the task. Queuing one then costs no result-channel subscription
+# (each OTP send queues one), nor a result in Redis for each reminder sent.
 @shared_task(bind=True, name="messaging.tasks.deliver_sms", acks_late=True,
-             max_retries=sms.MAX_ATTEMPTS)
+             max_retries=sms.MAX_ATTEMPTS, ignore_result=True)
 def deliver_sms(self, message_id: int) -> str:
     """Send one queued SMS; retry with back-off while the provider is down.
 
