@@ -22,7 +22,9 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,17 @@ class SessionStore(CachedDBStore):
         except Exception as exc:  # noqa: BLE001
             _cache_failed("write", exc)
         return data
+
+    def _get_new_session_key(self):
+        """A fresh key, without asking the cache and the database whether it is taken.
+
+        Every new session is written by ``create()`` with ``must_create``: the
+        table's primary key refuses a key already taken (32 characters of 36:
+        about one chance in 10^49) and ``create()`` draws another. Django's
+        look-up first cost a cache read and a query for each new session (each
+        OTP sent, each OTP verified).
+        """
+        return get_random_string(32, VALID_KEY_CHARS)
 
     def exists(self, session_key):
         if not session_key:

@@ -74,3 +74,19 @@ def test_the_cached_copy_lives_no_longer_than_the_setting(settings):
     assert store._cache_seconds() == 120
     store.set_expiry(30)
     assert store._cache_seconds() == 30
+
+
+def test_a_new_session_is_one_insert_and_a_repeated_key_draws_again(monkeypatch):
+    store = SessionStore()
+    store["journey"] = 1
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert [q.split()[0] for q in session_queries(queries)] == ["INSERT"]
+    # The one-in-10^49 repeat: the table refuses the key, create() draws another.
+    keys = iter([store.session_key, "k" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(keys))
+    other = SessionStore()
+    other["journey"] = 2
+    other.save()
+    assert other.session_key == "k" * 32
+    assert SessionStore(store.session_key).load()["journey"] == 1
