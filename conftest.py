@@ -16,6 +16,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language (Hindi), whatever the test before
+    activated: a request through the test client leaves its language active in
+    this thread, and a form built outside a request speaks it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_scheme_catalogue():
     """Each test sees its own schemes and units: a rolled-back test sends no signal."""
     from organization import catalogue as org_catalogue

@@ -7,7 +7,8 @@ backed) on top of the durable per-mobile limit in ``messaging.otp``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +19,7 @@ from consumers import journey
 from consumers.forms import MobileForm
 from consumers.journey import flow_case_required
 from consumers.masking import mask_digits
-from consumers.queries import outlook
+from consumers.queries import find_cases, outlook
 from consumers.views import OTP_CHECK_RATE, OTP_SEND_RATE, lookup_url
 from core.dates import today_ist
 from messaging import otp
@@ -46,8 +47,10 @@ def _send(request, *, mobile: str, case: TheftCase, data: dict) -> bool:
 @throttle(rate=OTP_SEND_RATE, method="POST")
 def otp_start(request):
     """Begin registering a case found by the lookup: send the OTP."""
-    case = get_object_or_404(TheftCase.objects.select_related("consumer"),
-                             case_number=request.POST.get("case_number", ""))
+    found = find_cases(case_number=request.POST.get("case_number", ""))
+    if not found:
+        raise Http404
+    case = found[0]
     view = outlook(case, on=today_ist())
     if not view.can_register:
         messages.error(request, view.message)

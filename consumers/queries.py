@@ -17,8 +17,7 @@ from ots_scheme.models import LIVE_REGISTRATION_STATUSES, Registration, Scheme
 from ots_scheme.queries import open_scheme
 from ots_scheme.registrations import RegistrationError, check_case_can_register
 from theft_cases.models import TheftCase
-
-LOOKUP_LIMIT = 10
+from theft_cases.public_reads import cases_found
 
 
 @dataclass(frozen=True)
@@ -38,16 +37,8 @@ class CaseOutlook:
 
 
 def find_cases(*, case_number: str = "", account_number: str = "") -> list[TheftCase]:
-    """Return the cases with this case number, or on this account number."""
-    condition = Q()
-    if case_number.strip():
-        condition |= Q(case_number__iexact=case_number.strip())
-    if account_number.strip():
-        condition |= Q(consumer__account_number=account_number.strip())
-    if not condition:
-        return []
-    cases = list(TheftCase.objects.select_related("consumer")
-                 .filter(condition).order_by("case_number")[:LOOKUP_LIMIT])
+    """Return the cases with this case number, or on this account number (at most 10)."""
+    cases = cases_found(case_number=case_number, account_number=account_number)
     for case in cases:
         # The office shown, with its division, from this process's copy of the
         # units (organization/catalogue.py): two joins fewer on the busiest page.

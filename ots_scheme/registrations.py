@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.compiled_query import CompiledQuery
 from common.language import active_language
 from core.dates import today_ist
 from core.mobile import normalise_mobile
@@ -77,6 +78,18 @@ def _already_registered() -> RegistrationError:
     )
 
 
+def _live(case: int, scheme: int, *, displacing: bool):
+    live = Registration.objects.filter(case_id=case, scheme_id=scheme,
+                                       status__in=LIVE_REGISTRATION_STATUSES)
+    return (live.exclude(DISPLACEABLE) if displacing else live)[:1]
+
+
+# Asked on every lookup of a case: compiled once per process (common/compiled_query.py).
+_LIVE = {displacing: CompiledQuery(lambda case, scheme, d=displacing: _live(
+    case, scheme, displacing=d), fields=["id"], case=int, scheme=int)
+    for displacing in (False, True)}
+
+
 def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | None = None,
                             displacing: bool = False):
     """Return today's quote for the case, or raise RegistrationError saying why not.
@@ -90,11 +103,7 @@ def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | No
             _("This case is already settled. Nothing more is due under the scheme."),
             code="settled",
         )
-    live = Registration.objects.filter(
-        case=case, scheme=scheme, status__in=LIVE_REGISTRATION_STATUSES)
-    if displacing:
-        live = live.exclude(DISPLACEABLE)
-    if live.exists():
+    if _LIVE[displacing].rows(case=case.pk, scheme=scheme.pk):
         raise _already_registered()
     return _quote(case=case, scheme=scheme, on=on or today_ist())
 
