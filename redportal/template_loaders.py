@@ -92,6 +92,20 @@ def _fold_children(node, context: Context) -> None:
             setattr(node, name, _folded(nodelist, context))
 
 
+class _DrawnNodeList(NodeList):
+    """A loaded template's own list, never changed once drawn.
+
+    ``{% extends %}`` asks its parent for all its blocks on every render,
+    walking the whole page each time; the answer is kept here instead.
+    """
+
+    def get_nodes_by_type(self, nodetype):
+        found = self.__dict__.setdefault("_by_type", {})
+        if nodetype not in found:
+            found[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(found[nodetype])
+
+
 class Loader(cached.Loader):
     """Django's cached loader, one compiled copy per language, fixed translations drawn."""
 
@@ -105,6 +119,7 @@ class Loader(cached.Loader):
                 if not getattr(template, "translations_drawn", False):
                     context = Context(autoescape=self.engine.autoescape)
                     with context.bind_template(template):
-                        template.nodelist = _folded(template.nodelist, context)
+                        template.nodelist = _DrawnNodeList(_folded(template.nodelist,
+                                                                   context))
                     template.translations_drawn = True
         return template
