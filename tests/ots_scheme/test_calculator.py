@@ -39,6 +39,8 @@ def test_design_sample_in_every_phase_with_indian_grouping(client, schemes):
     assert figures(html, "balance")[:3] == ["₹53,382.00", "₹59,555.00", "₹65,728.00"]
     assert "कुल देय राशि" in html  # "You pay in all"
     assert "डेमो" in html
+    # How the total is made, in Hindi, under every phase (ots_scheme/templatetags/calculator.py).
+    assert html.count("− पूर्व जमा ₹0.00 + शमन शुल्क ₹4,000.00") == 6
 
 
 def test_current_phase_of_the_open_scheme_is_highlighted_with_days_left(client, schemes):
