@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
-from redportal.templatetags.money import inr
+from core.money import format_inr as inr
 
 register = template.Library()
 
