@@ -22,7 +22,6 @@ change of Django that transformed one fails the tests, not a page.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,8 +42,8 @@ class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet], *, fields: Sequence[str],
                  **kinds: type):
         self._build, self._fields, self._kinds = build, tuple(fields), kinds
+        # Per database alias; two threads compiling at once store the same value.
         self._compiled: dict[str, tuple] = {}
-        self._lock = threading.Lock()
 
     def _placeholders(self) -> dict[str, object]:
         return {name: (_INT_BASE - i if kind is int else _TEXT.format(i))
@@ -78,9 +77,7 @@ class CompiledQuery:
         """Run the query with ``values``; return its rows, converted as the ORM would."""
         compiled = self._compiled.get(using)
         if compiled is None:
-            compiled = self._compile(using)
-            with self._lock:
-                self._compiled[using] = compiled
+            compiled = self._compiled[using] = self._compile(using)
         sql, template, positions, converters = compiled
         params = list(template)
         for name, position in positions.items():

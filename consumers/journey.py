@@ -16,8 +16,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from common.uploads import upload_drop, upload_keep, upload_open
-from ots_scheme import catalogue as scheme_catalogue
-from ots_scheme.models import Scheme
+from ots_scheme.queries import scheme_by_id
 from theft_cases.public_reads import case_with_consumer
 
 FLOW = "ots_flow"
@@ -78,14 +77,6 @@ def drop_document(session) -> None:
         data.pop("document", None)
         save_flow(session, data)
 
-def _scheme(pk) -> Scheme | None:
-    """The journey's scheme: from this process's copy of the active ones, else the database."""
-    for entry in scheme_catalogue.active():
-        if entry.scheme.pk == pk:
-            return entry.scheme
-    return Scheme.objects.prefetch_related("phases").filter(pk=pk).first() if pk else None
-
-
 def flow_case_required(view):
     """Give ``view(request, data, case, scheme, …)`` the journey kept in the session.
 
@@ -100,7 +91,7 @@ def flow_case_required(view):
         case = scheme = None
         if data.get("case_id"):
             case = case_with_consumer(int(data["case_id"]))
-            scheme = _scheme(data.get("scheme_id"))
+            scheme = scheme_by_id(data.get("scheme_id"))
         if case is None or scheme is None:
             messages.info(request, _("Please find your case first."))
             return redirect("consumers:lookup")

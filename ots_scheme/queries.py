@@ -37,6 +37,15 @@ def open_scheme(day: dt.date) -> Scheme | None:
     return candidates[0] if candidates else None
 
 
+def scheme_by_id(pk) -> Scheme | None:
+    """The scheme ``pk`` with its phases: from this process's catalogue when it is
+    active (a journey's steps), else from the database (one closed since)."""
+    found = next((e.scheme for e in catalogue.active() if e.scheme.pk == pk), None)
+    if found is None and pk:
+        found = Scheme.objects.prefetch_related("phases").filter(pk=pk).first()
+    return found
+
+
 def _phase_in(phases, day: dt.date) -> Phase | None:
     return next((p for p in phases if p.starts_on <= day <= p.ends_on), None)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import re
 import uuid
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -85,9 +86,9 @@ def _live(case: int, scheme: int, *, displacing: bool):
 
 
 # Asked on every lookup of a case: compiled once per process (common/compiled_query.py).
-_LIVE = {displacing: CompiledQuery(lambda case, scheme, d=displacing: _live(
-    case, scheme, displacing=d), fields=["id"], case=int, scheme=int)
-    for displacing in (False, True)}
+_LIVE = {displacing: CompiledQuery(partial(_live, displacing=displacing), fields=["id"],
+                                   case=int, scheme=int)
+         for displacing in (False, True)}
 
 
 def check_case_can_register(*, case: TheftCase, scheme: Scheme, on: dt.date | None = None,

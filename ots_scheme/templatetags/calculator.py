@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django import template
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
+from common.markup import escaped
 from core.money import format_inr as inr
 
 register = template.Library()
@@ -31,15 +31,15 @@ def phase_figures(quote) -> SafeString:
         (gettext_noop("Balance"), "amount mb-1", "balance", inr(quote.balance)),
     )
     items = "".join(
-        f'<dt class="col-7">{escape(gettext(label))}</dt><dd class="col-5 {css}" '
-        f'data-figure="{figure}">{escape(value)}</dd>' for label, css, figure, value in rows)
+        f'<dt class="col-7">{escaped(gettext(label))}</dt><dd class="col-5 {css}" '
+        f'data-figure="{figure}">{escaped(value)}</dd>' for label, css, figure, value in rows)
     due = date_format(quote.balance_due_date, "d-m-Y")
     sentence = gettext(
         "Assessment payable %(payable)s − deposits %(deposited)s + compounding fee "
-        "%(compounding)s.") % {"payable": escape(inr(quote.assessment_payable)),
-                               "deposited": escape(inr(quote.deposited)),
-                               "compounding": escape(inr(quote.compounding_fee))}
+        "%(compounding)s.") % {"payable": escaped(inr(quote.assessment_payable)),
+                               "deposited": escaped(inr(quote.deposited)),
+                               "compounding": escaped(inr(quote.compounding_fee))}
     return mark_safe(  # noqa: S308 - every value above is escaped
-        f'<dl class="row mb-0 small">{items}<dt class="col-7">{escape(gettext("Balance due by"))}'
-        f'</dt><dd class="col-5 amount mb-0">{escape(due)}</dd></dl>'
+        f'<dl class="row mb-0 small">{items}<dt class="col-7">{escaped(gettext("Balance due by"))}'
+        f'</dt><dd class="col-5 amount mb-0">{escaped(due)}</dd></dl>'
         f'<p class="small text-muted mt-2 mb-0">{sentence}</p>')

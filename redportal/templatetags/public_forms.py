@@ -9,34 +9,17 @@ widgets are refused: their forms keep crispy.
 
 from __future__ import annotations
 
-import html
-
 from django import forms, template
 from django.utils.safestring import SafeString, mark_safe
+
+from common.markup import attributes, escaped
 
 register = template.Library()
 
 
-def _e(value) -> str:
-    """Escaped as ``format_html`` escapes its arguments (``conditional_escape``),
-    without its per-call checks: each page draws some 30 of these."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _attrs(attrs: dict) -> str:
-    """``flatatt``'s output: sorted ``key="value"`` pairs, then sorted bare keys."""
-    pairs = sorted((key, value) for key, value in attrs.items()
-                   if value is not None and not isinstance(value, bool))
-    flags = sorted(key for key, value in attrs.items() if value is True)
-    return ("".join(f' {_e(key)}="{_e(value)}"' for key, value in pairs)
-            + "".join(f" {_e(key)}" for key in flags))
-
-
 def _errors(errors, css: str) -> str:
-    items = "".join(f"<li>{_e(error)}</li>" for error in errors)
-    return f'<div class="{_e(css)}" role="alert"><ul class="mb-0 ps-3">{items}</ul></div>'
+    items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
+    return f'<div class="{escaped(css)}" role="alert"><ul class="mb-0 ps-3">{items}</ul></div>'
 
 
 def _field(field: forms.BoundField) -> str:
@@ -59,18 +42,19 @@ def _field(field: forms.BoundField) -> str:
     help_html = error_html = ""
     if field.help_text:
         described.append(f"{element_id}_help")
-        help_html = f'<div class="form-text" id="{_e(described[-1])}">{_e(field.help_text)}</div>'
+        help_html = (f'<div class="form-text" id="{escaped(described[-1])}">'
+                     f"{escaped(field.help_text)}</div>")
     if field.errors:
         described.append(f"{element_id}_error")
         attrs["aria-invalid"] = "true"
-        errors = " ".join(f"<strong>{_e(error)}</strong>" for error in field.errors)
-        error_html = f'<div class="invalid-feedback" id="{_e(described[-1])}">{errors}</div>'
+        errors = " ".join(f"<strong>{escaped(error)}</strong>" for error in field.errors)
+        error_html = f'<div class="invalid-feedback" id="{escaped(described[-1])}">{errors}</div>'
     if described:
         attrs["aria-describedby"] = " ".join(described)
     required = '<span class="asteriskField">*</span>' if field.field.required else ""
-    element = _e(element_id)
+    element = escaped(element_id)
     return (f'<div class="mb-3" id="div_{element}"><label class="form-label" for="{element}">'
-            f"{_e(field.label)}{required}</label><input{_attrs(attrs)}>{error_html}{help_html}"
+            f"{escaped(field.label)}{required}</label><input{attributes(attrs)}>{error_html}{help_html}"
             "</div>")
 
 
@@ -81,4 +65,4 @@ def public_fields(form: forms.Form) -> SafeString:
     if form.non_field_errors():
         parts.append(_errors(form.non_field_errors(), "alert alert-danger"))
     parts.extend(_field(field) for field in form)
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped by _e
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
