@@ -20,17 +20,13 @@ from django import template
 from django.template.loader_tags import BlockNode
 from django.utils.safestring import mark_safe
 
+from common.markup import forget_kept, kept
+
 register = template.Library()
 
-# A bound, not an eviction policy: keys change with a scheme's version and
-# the day, so the old ones are dropped all at once now and then.
-MAX_FRAGMENTS = 2000
-_drawn: dict[tuple, str] = {}
-
-
-def forget_all() -> None:
-    """Drop every fragment this process holds."""
-    _drawn.clear()
+# The store is common.markup's, shared with the tags that write their parts
+# in Python (the calculator's phase cards).
+forget_all = forget_kept
 
 
 class FragmentNode(template.Node):
@@ -46,13 +42,7 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         key = (self.name, *(str(k.resolve(context)) for k in self.keys))
-        text = _drawn.get(key)
-        if text is None:
-            text = self.body.render(context)
-            if len(_drawn) >= MAX_FRAGMENTS:
-                _drawn.clear()
-            _drawn[key] = text
-        return mark_safe(text)  # noqa: S308 - the template's own escaped output
+        return mark_safe(kept(key, lambda: self.body.render(context)))  # noqa: S308 - the template's own escaped output
 
 
 @register.tag("fragment")
