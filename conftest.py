@@ -115,6 +115,9 @@ def celery_worker(django_db_setup, django_db_blocker):
         "CELERY_QUEUE": settings.CELERY_QUEUE_FAST,
         "CELERY_QUEUE_BULK": settings.CELERY_QUEUE_BULK,
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # Every import the worker runs parses its rows in a child process of
+        # the worker, as a large list does in production.
+        "IMPORT_PARSE_IN_CHILD_BYTES": "0",
     }
     env.pop("DATABASE_TEST_NAME", None)
     proc = subprocess.Popen(  # noqa: S603 - our own worker command

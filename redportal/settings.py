@@ -191,6 +191,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# A CSV at least this large is parsed in a child process beside the worker's
+# database work, on PostgreSQL (theft_cases.importing); smaller ones in a thread.
+IMPORT_PARSE_IN_CHILD_BYTES = env.int("IMPORT_PARSE_IN_CHILD_BYTES", default=1024 * 1024)
 ID_DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -34,6 +34,7 @@ from common.history import history_insert_sql, record_history
 from organization.models import OrgUnit
 from theft_cases.models import TheftCase
 from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, consumer_model
+from theft_cases.parsing import copy_line
 from theft_cases.rows import CaseRow
 
 # Staged rows are written every this many (and at the end).
@@ -44,9 +45,6 @@ RESULTS = {None: "created", "u": "updated", "n": "unchanged",
            "o": "case_outside_jurisdiction", "k": "case_number_other_capitals"}
 
 q = connection.ops.quote_name
-# COPY's text format: a backslash, tab, newline or carriage return in a cell
-# is written as its escape.
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _column(model, name: str) -> str:
@@ -129,7 +127,7 @@ def copy_rows(cursor, table: str, columns: list[str], text: str) -> None:
     """``COPY table (columns) FROM STDIN`` rows in COPY's text format (psycopg 2 or 3).
 
     Cells are tab-separated, ``\\N`` is NULL, and text cells pass through
-    :data:`_ESCAPE`; the text is for the database only, never a download.
+    :data:`theft_cases.parsing._ESCAPE`; the text is for the database only, never a download.
     """
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     raw = cursor.cursor
@@ -204,27 +202,14 @@ class BulkWriter:
 
     # --- Classifying -------------------------------------------------------------
 
-    @staticmethod
-    def copy_line(line: int, row: CaseRow, unit_id: int) -> str:
-        """One valid row as a line of COPY text (pure: built while parsing)."""
-        texts = (row.case_number.upper(), row.case_number, row.fir_number,
-                 row.police_station, row.name, row.father_or_husband_name, row.address)
-        joined = "".join(texts)
-        if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
-            texts = tuple(text.translate(_ESCAPE) for text in texts)
-        key, number, fir, station, name, relative, address = texts
-        return "\t".join((
-            str(line), key, number, row.detection_date.isoformat(), str(unit_id),
-            row.category, row.theft_type,
-            "\\N" if row.load_kw is None else str(row.load_kw), fir, station,
-            str(row.assessment_amount), str(row.compounding_fee),
-            str(row.deposited_amount), name, relative, address,
-            row.mobile, row.account_number,
-        ))
+    # One valid row as a line of COPY text (pure: built while parsing).
+    copy_line = staticmethod(copy_line)
 
-    def add(self, valid: list[tuple[int, CaseRow, int]],
-            lines: list[str] | None = None) -> list[tuple[int, str]]:
-        """Stage ``valid`` (with their :meth:`copy_line` texts, if built) and classify them."""
+    def add(self, valid: list[tuple[int, CaseRow | None, int]], lines: list[str] | None = None,
+            keys: list[str] | None = None) -> list[tuple[int, str]]:
+        """Stage ``valid`` (with their :meth:`copy_line` texts and case-number keys, if
+        built: a row prepared in the parsing process comes as its text alone) and
+        classify them."""
         if not valid:
             return []
         if lines is None:
@@ -235,7 +220,8 @@ class BulkWriter:
         # the whole case table for every chunk.
         number = f"upper(c.{self.names.case_number})"
         matching = f"s.line BETWEEN %s AND %s AND {number} = s.key AND {number} = ANY(%s)"
-        keys = [row.case_number.upper() for _, row, _ in valid]
+        if keys is None:
+            keys = [row.case_number.upper() for _, row, _ in valid]
         params = [self.prefix, first, valid[-1][0], keys]
         with connection.cursor() as cursor:
             copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines) + "\n")

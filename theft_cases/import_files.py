@@ -159,6 +159,7 @@ class Sheet:
     # The same records before ``rows`` checks and names their cells (read
     # one or the other): ``(line, cells)``.
     records: Iterator[tuple[int, list]]
+    kind: str = "csv"  # or "xlsx"
 
 
 def _header(cells) -> list[str]:
@@ -290,7 +291,8 @@ def open_sheet(handle: IO[bytes]) -> Sheet:
         close()
         raise ImportFileError("missing_columns", columns=", ".join(missing))
     header = _without_repeats(header)
-    return Sheet(header=header, rows=_pairs(header, numbered), close=close, records=numbered)
+    return Sheet(header=header, rows=_pairs(header, numbered), close=close, records=numbered,
+                 kind=kind)
 
 
 def check_file(handle: IO[bytes]) -> None:

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
+import queue
+import subprocess
 import sys
 import threading
 import uuid
@@ -31,8 +34,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO, NamedTuple
+from typing import IO
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +47,8 @@ from theft_cases import import_kept
 from theft_cases.bulk_apply import BulkWriter
 from theft_cases.import_files import ImportFileError, open_sheet
 from theft_cases.orm_apply import CASE_FIELDS, CONSUMER_FIELDS, MONEY_FIELDS, OrmWriter
-from theft_cases.rows import CaseRow, cell_text, parse_row
+from theft_cases.parsing import Parsed, expand, prepare, read_frame, write_frame
+from theft_cases.rows import cell_text
 
 CHUNK_SIZE = 2000
 INLINE_REJECTED_LIMIT = 500
@@ -192,20 +197,6 @@ def writer_class():
     return OrmWriter
 
 
-class Parsed(NamedTuple):
-    """One row of a chunk after parsing: valid (``row``, its sub-division id
-    and, for the set-based writer, its COPY text) or refused (``refusal``:
-    the columns and reason codes)."""
-
-    line: int
-    raw: dict
-    key: str  # the case number in capitals ("" when blank)
-    row: CaseRow | None = None
-    unit_id: int | None = None
-    copy_text: str | None = None
-    refusal: tuple[list[str], list[str]] | None = None
-
-
 class _Run:
     def __init__(self, *, user, today: dt.date, apply: bool, report: ErrorReport | None,
                  change_reason: str, prefix: str | None = None, keep_rows: bool = False,
@@ -253,32 +244,19 @@ class _Run:
 
         Whether a row repeats an earlier one is decided by :meth:`chunk`.
         """
-        units, prefix, today, copy_line = (self.sub_divisions, self.prefix, self.today,
-                                           self.copy_line)
-        prepared = []
-        for line, raw in pairs:
-            # Case numbers are one whatever their capitals (DESIGN §5).
-            key = cell_text(raw.get("case_number")).upper()
-            result = parse_row(raw, today=today)
-            if isinstance(result, list):
-                parsed = Parsed(line, raw, key, refusal=([e.column for e in result],
-                                                         [e.reason for e in result]))
-            elif (unit := units.get(result.sub_division_code)) is None:
-                parsed = Parsed(line, raw, key, refusal=(["sub_division_code"],
-                                                         ["unknown_sub_division"]))
-            elif not unit[1].startswith(prefix):
-                parsed = Parsed(line, raw, key, refusal=(["sub_division_code"],
-                                                         ["outside_jurisdiction"]))
-            else:
-                parsed = Parsed(line, raw, key, row=result, unit_id=unit[0], copy_text=(
-                    None if copy_line is None else copy_line(line, result, unit[0])))
-            prepared.append(parsed)
-        return prepared
+        return prepare(pairs, units=self.sub_divisions, prefix=self.prefix, today=self.today,
+                       copy_text=self.copy_line)
+
+    def description(self) -> dict:
+        """What the parsing process needs to prepare rows as :meth:`prepare` does."""
+        return {"units": self.sub_divisions, "prefix": self.prefix,
+                "today": self.today.isoformat(), "copy_text": self.copy_line is not None}
 
     def chunk(self, prepared: list[Parsed]) -> None:
         """Check a prepared chunk against the file so far and the database."""
         valid: list[tuple[int, object, int]] = []
         texts: list[str] = []
+        keys: list[str] = []
         raws: dict[int, dict] = {}
         fresh = self.seen.first_seen(list(dict.fromkeys(p.key for p in prepared if p.key)))
         for parsed in prepared:
@@ -293,8 +271,10 @@ class _Run:
                 continue
             valid.append((line, parsed.row, parsed.unit_id))
             texts.append(parsed.copy_text)
+            keys.append(key)
             raws[line] = raw
-        added = self.writer.add(valid, None if self.copy_line is None else texts)
+        added = (self.writer.add(valid, texts, keys) if self.copy_line is not None
+                 else self.writer.add(valid))
         for line, result in added:
             if result in OUTCOMES:
                 setattr(self.outcome, result, getattr(self.outcome, result) + 1)
@@ -361,6 +341,99 @@ def _parsing_beside(prepare: Callable[[list], list[Parsed]], sheet,
         _quick_switching(-1)
 
 
+@contextlib.contextmanager
+def _parsing_in_child(run: _Run, sheet, chunk_size: int) -> Iterator[Iterator[list[Parsed]]]:
+    """Yield the file's prepared chunks, parsed by a child process (:mod:`theft_cases.parsing`).
+
+    The interpreter runs one thread at a time, so parsing in a thread of
+    this process shares one core with this process's own database work; a
+    child process parses on another. A thread here reads the file and hands
+    each chunk both to the child and, through a queue, to this thread, which
+    keeps the rows as read (for the error report and the duplicates) and
+    matches them with the child's answers, in order. A refusal of the file
+    met while reading is raised here, at its chunk; a child that stops
+    answering stops the import.
+    """
+    child = subprocess.Popen(  # noqa: S603 - this interpreter, a module of ours
+        [sys.executable, "-m", "theft_cases.parsing"], cwd=settings.BASE_DIR,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    read: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def hand(item) -> None:
+        while not stop.is_set():
+            try:
+                read.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def feed() -> None:
+        try:
+            write_frame(child.stdin, run.description())
+            while not stop.is_set():
+                try:
+                    pairs = list(islice(sheet.rows, chunk_size))
+                except UnicodeDecodeError as exc:
+                    raise ImportFileError("not_utf8") from exc
+                if not pairs:
+                    break
+                write_frame(child.stdin, pairs)
+                hand(pairs)
+            hand(None)
+        except OSError:  # the child's end of the pipe is gone
+            hand(RuntimeError("the import's parsing process stopped"))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
+            hand(exc)
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                child.stdin.close()
+
+    def chunks() -> Iterator[list[Parsed]]:
+        while (pairs := read.get()) is not None:
+            if isinstance(pairs, BaseException):
+                raise pairs
+            answers = read_frame(child.stdout)
+            if answers is None:
+                detail = child.stderr.read().decode(errors="replace").strip()[-300:]
+                raise RuntimeError(f"the import's parsing process stopped: {detail}")
+            yield expand(pairs, answers)
+
+    feeder = threading.Thread(target=feed, name="import-read", daemon=True)
+    _quick_switching(+1)
+    feeder.start()
+    try:
+        yield chunks()
+    finally:
+        stop.set()
+        child.kill()
+        feeder.join()
+        child.wait()
+        for stream in (child.stdout, child.stderr):
+            stream.close()
+        _quick_switching(-1)
+
+
+def _parsing(run: _Run, sheet, chunk_size: int, size: int | None):
+    """In a child process for a large CSV on PostgreSQL, else in a thread beside."""
+    if (run.copy_line is not None and sheet.kind == "csv" and size is not None
+            and size >= settings.IMPORT_PARSE_IN_CHILD_BYTES):
+        return _parsing_in_child(run, sheet, chunk_size)
+    return _parsing_beside(run.prepare, sheet, chunk_size)
+
+
+def _size(handle) -> int | None:
+    """The uploaded file's size in bytes, when its handle can tell."""
+    try:
+        start = handle.tell()
+        handle.seek(0, io.SEEK_END)
+        size = handle.tell()
+        handle.seek(start)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return size
+
+
 _switching = {"imports": 0, "interval": 0.0}
 _switching_lock = threading.Lock()
 
@@ -392,13 +465,14 @@ def run_import(*, handle: IO[bytes], user, today: dt.date, apply: bool,
     """
     if apply and not transaction.get_connection().in_atomic_block:
         raise RuntimeError("apply the import inside transaction.atomic")
+    size = _size(handle)
     sheet = open_sheet(handle)
     try:
         report = ErrorReport(report_stream, sheet.header) if report_stream else None
         run = _Run(user=user, today=today, apply=apply, report=report,
                    change_reason=change_reason, keep_for=keep_for)
         try:
-            with _parsing_beside(run.prepare, sheet, chunk_size) as chunks:
+            with _parsing(run, sheet, chunk_size, size) as chunks:
                 for prepared in chunks:
                     run.chunk(prepared)
                     run.outcome.processed += len(prepared)

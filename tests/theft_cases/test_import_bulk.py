@@ -32,6 +32,13 @@ def _postgres_only():
         pytest.skip("the set-based path runs on PostgreSQL (runs in the PostgreSQL run)")
 
 
+@pytest.fixture(autouse=True, params=["thread", "child"])
+def parsed_in(request, settings):
+    """Every scenario with the rows parsed in a thread and in a child process."""
+    settings.IMPORT_PARSE_IN_CHILD_BYTES = 0 if request.param == "child" else 10**12
+    return request.param
+
+
 def run(rows, user, *, apply=True, reason="bulk import", chunk_size=importing.CHUNK_SIZE):
     with transaction.atomic():
         return importing.run_import(handle=io.BytesIO(csv_bytes(rows)), user=user,
@@ -199,11 +206,11 @@ def test_outside_jurisdiction_and_error_report_through_the_services(users, tmp_p
     assert three.detection_date == dt.date(2023, 6, 15)
 
 
-def test_a_file_refused_mid_way_leaves_no_table_behind(users, monkeypatch):
+def test_a_file_refused_mid_way_leaves_no_table_behind(users, monkeypatch, parsed_in):
     from theft_cases import import_files
 
     monkeypatch.setattr(import_files, "MAX_ROWS", 3)
-    with pytest.raises(importing.ImportFileError):
+    with pytest.raises(importing.ImportFileError, match="too_many_rows"):
         importing.run_import(handle=io.BytesIO(csv_bytes([good_row(n) for n in range(5)])),
                              user=users["je_aminabad"], today=TODAY, apply=False,
                              chunk_size=2)
@@ -211,3 +218,51 @@ def test_a_file_refused_mid_way_leaves_no_table_behind(users, monkeypatch):
         cursor.execute("SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema() "
                        "AND relkind = 'r' AND relname LIKE 'import%%'")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_csv_that_stops_being_utf8_is_refused_at_its_chunk(users, parsed_in):
+    # Past the 64 KB the upload's first look reads, a line in another encoding.
+    good = csv_bytes([good_row(n) for n in range(1, 600)])
+    assert len(good) > 64 * 1024
+    broken = good + "LKO/AMN/2023/0999,15-06-2023,,Rāmé".encode("cp1252", errors="replace") + b"\n"
+    with pytest.raises(importing.ImportFileError, match="not_utf8"), transaction.atomic():
+        importing.run_import(handle=io.BytesIO(broken), user=users["je_aminabad"],
+                             today=TODAY, apply=True, chunk_size=2)
+    assert TheftCase.objects.count() == 0
+
+
+def test_the_parsing_process_answers_as_the_parsing_here(users):
+    """The child (``python -m theft_cases.parsing``) over real pipes, frame by frame."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from theft_cases import parsing
+    from theft_cases.import_kept import sub_division_map
+
+    rows = [good_row(1), good_row(2, mobile="12345", detection_date="31-02-2023"),
+            good_row(3, sub_division_code="victoria"), good_row(4, sub_division_code="nowhere"),
+            good_row(5, address="tab\there \\ and\nnewline"), good_row(6, load_kw="")]
+    pairs = [(line, {k: v for k, v in row.items()}) for line, row in enumerate(rows, start=2)]
+    units = sub_division_map()
+    prefix = units["aminabad-1"][1]
+    here = parsing.prepare(pairs, units=units, prefix=prefix, today=TODAY,
+                           copy_text=parsing.copy_line)
+    child = subprocess.Popen([sys.executable, "-m", "theft_cases.parsing"],
+                             cwd=settings.BASE_DIR, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+    parsing.write_frame(child.stdin, {"units": units, "prefix": prefix,
+                                      "today": TODAY.isoformat(), "copy_text": True})
+    parsing.write_frame(child.stdin, pairs[:4])
+    parsing.write_frame(child.stdin, pairs[4:])
+    child.stdin.close()
+    answers = [parsing.read_frame(child.stdout), parsing.read_frame(child.stdout)]
+    assert parsing.read_frame(child.stdout) is None and child.wait() == 0
+    there = parsing.expand(pairs[:4], answers[0]) + parsing.expand(pairs[4:], answers[1])
+    assert [p._replace(row=None) for p in here] == there
+    assert [p.refusal for p in there] == [
+        None, (["detection_date", "mobile"], ["bad_date", "bad_mobile"]),
+        (["sub_division_code"], ["outside_jurisdiction"]),
+        (["sub_division_code"], ["unknown_sub_division"]), None, None]
+    assert "tab\\there \\\\ and\\nnewline" in there[4].copy_text

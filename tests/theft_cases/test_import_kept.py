@@ -40,6 +40,13 @@ def _postgres_only():
         pytest.skip("rows are kept on PostgreSQL (runs in the PostgreSQL run)")
 
 
+@pytest.fixture(autouse=True, params=["thread", "child"])
+def parsed_in(request, settings):
+    """Every preview and apply with the rows parsed in a thread and in a child process."""
+    settings.IMPORT_PARSE_IN_CHILD_BYTES = 0 if request.param == "child" else 10**12
+    return request.param
+
+
 def upload(user, rows) -> CaseImport:
     record = CaseImport(uploaded_by=user, original_name="list.csv",
                         status=ImportStatus.UPLOADED)
