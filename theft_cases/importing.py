@@ -3,10 +3,11 @@
 The file is read by :mod:`theft_cases.import_files` (streamed: csv with
 ``utf-8-sig``, openpyxl in read-only mode) and handled here in chunks, so
 memory does not grow with the file: each chunk is parsed by
-:mod:`theft_cases.rows` (in a second thread, while the database checks
-the chunk before: :func:`_parsing_beside`), checked against the database, and — when
-applying — written with every created or changed case in its history: on
-PostgreSQL set-based (:mod:`theft_cases.bulk_apply`: ``COPY`` into a
+:mod:`theft_cases.parsing` while the database checks the chunk before — in
+a child process for a large CSV on PostgreSQL (:func:`_parsing_in_child`),
+else in a second thread (:func:`_parsing_beside`) — checked against the
+database, and — when applying — written with every created or changed case
+in its history: on PostgreSQL set-based (:mod:`theft_cases.bulk_apply`: ``COPY`` into a
 temporary table, ``INSERT … SELECT``), elsewhere through the ORM
 (:mod:`theft_cases.orm_apply`). Rejected rows stream to the
 error report; only the first :data:`INLINE_REJECTED_LIMIT` are kept inline.
@@ -383,7 +384,7 @@ def _parsing_in_child(run: _Run, sheet, chunk_size: int) -> Iterator[Iterator[li
             hand(None)
         except OSError:  # the child's end of the pipe is gone
             hand(RuntimeError("the import's parsing process stopped"))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
+        except BaseException as exc:  # noqa: BLE001 - raised again by chunks(), at its chunk
             hand(exc)
         finally:
             with contextlib.suppress(OSError, ValueError):
