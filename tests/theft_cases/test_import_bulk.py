@@ -20,7 +20,9 @@ from theft_cases.services import import_from_path
 
 from .importfiles import csv_bytes, good_row
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+# Every test twice: the rows parsed in a thread, then in a child process.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres,
+              pytest.mark.usefixtures("parsed_in")]
 
 TODAY = today_ist()
 SKIP = {"id", "consumer", "fed_at", "updated_at", "created_at"}
@@ -30,13 +32,6 @@ SKIP = {"id", "consumer", "fed_at", "updated_at", "created_at"}
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("the set-based path runs on PostgreSQL (runs in the PostgreSQL run)")
-
-
-@pytest.fixture(autouse=True, params=["thread", "child"])
-def parsed_in(request, settings):
-    """Every scenario with the rows parsed in a thread and in a child process."""
-    settings.IMPORT_PARSE_IN_CHILD_BYTES = 0 if request.param == "child" else 10**12
-    return request.param
 
 
 def run(rows, user, *, apply=True, reason="bulk import", chunk_size=importing.CHUNK_SIZE):

@@ -29,7 +29,9 @@ from theft_cases.services import (
 
 from .importfiles import csv_bytes, good_row
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+# Every test twice: the rows parsed in a thread, then in a child process.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres,
+              pytest.mark.usefixtures("parsed_in")]
 
 TODAY = dt.date(2026, 12, 2)
 
@@ -38,13 +40,6 @@ TODAY = dt.date(2026, 12, 2)
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("rows are kept on PostgreSQL (runs in the PostgreSQL run)")
-
-
-@pytest.fixture(autouse=True, params=["thread", "child"])
-def parsed_in(request, settings):
-    """Every preview and apply with the rows parsed in a thread and in a child process."""
-    settings.IMPORT_PARSE_IN_CHILD_BYTES = 0 if request.param == "child" else 10**12
-    return request.param
 
 
 def upload(user, rows) -> CaseImport:
