@@ -205,23 +205,19 @@ class BulkWriter:
     # One valid row as a line of COPY text (pure: built while parsing).
     copy_line = staticmethod(copy_line)
 
-    def add(self, valid: list[tuple[int, CaseRow | None, int]], lines: list[str] | None = None,
-            keys: list[str] | None = None) -> list[tuple[int, str]]:
-        """Stage ``valid`` (with their :meth:`copy_line` texts and case-number keys, if
-        built: a row prepared in the parsing process comes as its text alone) and
-        classify them."""
+    def add(self, valid: list[tuple[int, CaseRow | None, int]], lines: list[str],
+            keys: list[str]) -> list[tuple[int, str]]:
+        """Stage ``valid`` — their :meth:`copy_line` texts and case-number keys built
+        while parsing (a row prepared in the parsing process comes without its
+        :class:`CaseRow`) — and classify them."""
         if not valid:
             return []
-        if lines is None:
-            lines = [self.copy_line(*item) for item in valid]
         first = valid[0][0]
         # The chunk's lines, and its case numbers as an array: the planner
         # then looks each one up in the case-number index instead of hashing
         # the whole case table for every chunk.
         number = f"upper(c.{self.names.case_number})"
         matching = f"s.line BETWEEN %s AND %s AND {number} = s.key AND {number} = ANY(%s)"
-        if keys is None:
-            keys = [row.case_number.upper() for _, row, _ in valid]
         params = [self.prefix, first, valid[-1][0], keys]
         with connection.cursor() as cursor:
             copy_rows(cursor, self.stage, self.copy_columns, "\n".join(lines) + "\n")

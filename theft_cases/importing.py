@@ -274,8 +274,7 @@ class _Run:
             texts.append(parsed.copy_text)
             keys.append(key)
             raws[line] = raw
-        added = (self.writer.add(valid, texts, keys) if self.copy_line is not None
-                 else self.writer.add(valid))
+        added = self.writer.add(valid, texts, keys)
         for line, result in added:
             if result in OUTCOMES:
                 setattr(self.outcome, result, getattr(self.outcome, result) + 1)

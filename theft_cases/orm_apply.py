@@ -46,12 +46,13 @@ class OrmWriter:
         self.change_reason = change_reason
         self.changed_money: list[int] = []
 
-    def add(self, valid: list[tuple[int, CaseRow, int]],
-            lines: list[str] | None = None) -> list[tuple[int, str]]:
-        """Classify ``valid`` and, applying, write them (``lines``: COPY text, unused)."""
+    def add(self, valid: list[tuple[int, CaseRow, int]], lines: list,
+            keys: list[str]) -> list[tuple[int, str]]:
+        """Classify ``valid`` (``keys``: their case numbers in capitals) and, applying,
+        write them (``lines``: the set-based writer's COPY text, not built here)."""
         existing = TheftCase.objects.select_related("consumer", "sub_division").annotate(
             number_key=Upper("case_number")
-        ).filter(number_key__in=[row.case_number.upper() for _, row, _ in valid])
+        ).filter(number_key__in=keys)
         if self.apply:
             # Not the joined sub-division rows: registrations in the unit
             # must not wait for a long import to commit.

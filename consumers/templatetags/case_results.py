@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import floatformat, urlencode
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
@@ -44,10 +45,6 @@ WORDS = Words(
 )
 
 
-def _inr(value) -> str:
-    return "" if value is None or value == "" else format_inr(value)
-
-
 def _row(label: str, cell: str, value: str, attrs: str = "") -> str:
     return (f'    <tr{attrs}><th scope="row">{label}</th>'
             f'<td class="{cell}">{escaped(value)}</td></tr>\n')
@@ -58,7 +55,7 @@ def quote_table(quote) -> SafeString:
     """The quote's phase and figures, as a table (``ots_scheme.settlement`` quote)."""
     words = WORDS()
     phase = (f"{escaped(quote.phase)} ({escaped(floatformat(quote.payable_percent, '-2'))}%)")
-    rows = "".join(_row(words[label], "amount", _inr(getattr(quote, name)), attrs)
+    rows = "".join(_row(words[label], "amount", format_inr(getattr(quote, name)), attrs)
                    for label, attrs, name in _AMOUNTS)
     return mark_safe(  # noqa: S308 - every value is escaped
         '<table class="table table-sm mb-2">\n  <tbody>\n'
@@ -105,17 +102,17 @@ def _can_register(context, item, number: str, words: dict[str, str]) -> str:
     button = words["Register: send OTP to my mobile" if item.has_mobile else "Register"]
     change = ""
     if item.has_mobile:
-        words = gettext("The mobile %(mobile)s is no longer mine") % {
+        not_mine = gettext("The mobile %(mobile)s is no longer mine") % {
             "mobile": escaped(item.mobile)}
         change = (f'<p class="mt-2 mb-0"><a class="mobile-change-link" href="'
                   f'{reverse("consumers:mobile_change")}?case_number='
-                  f'{escaped(urlencode(item.case.case_number))}">{words}</a></p>')
+                  f'{escaped(urlencode(item.case.case_number))}">{not_mine}</a></p>')
     return (
         f'      \n        <p class="alert alert-success mb-2">{settled}\n'
         f"          {demo}</p>\n"
         f"        {quote_table(item.quote)}\n"
         f'        <form method="post" action="{reverse("consumers:otp_start")}">'
-        f"{_csrf_input(context)}\n"
+        f"{CsrfTokenNode().render(context)}\n"
         f'          <input type="hidden" name="case_number" value="{number}">\n'
         f'          <button class="btn btn-danger w-100">{button}</button>\n'
         "        </form>\n"
@@ -136,10 +133,3 @@ def _cannot(context, item, words: dict[str, str]) -> str:
         f'data-code="{escaped(item.code)}">{escaped(item.message)}\n'
         f"        {recover}</p>\n        {contact}\n      \n")
 
-
-def _csrf_input(context) -> str:
-    """What ``{% csrf_token %}`` writes."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escaped(token)}">'

@@ -42,7 +42,8 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         key = (self.name, *(str(k.resolve(context)) for k in self.keys))
-        return mark_safe(kept(key, lambda: self.body.render(context)))  # noqa: S308 - the template's own escaped output
+        text = kept(key, lambda: self.body.render(context))
+        return mark_safe(text)  # noqa: S308 - the template's own escaped output
 
 
 @register.tag("fragment")
